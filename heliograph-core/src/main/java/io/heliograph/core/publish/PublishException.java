@@ -1,0 +1,48 @@
+package io.heliograph.core.publish;
+
+/**
+ * Why an event was not published. The reason codes are the protocol's error codes, so every
+ * caller (the relay's problem JSON, the gateway's {@code error} frame) reports the same thing.
+ */
+public class PublishException extends RuntimeException {
+
+    public enum Reason {
+        /** The channel name breaks the grammar. */
+        INVALID_CHANNEL("invalid_channel"),
+        /** The namespace is not configured or the caller may not use it. */
+        FORBIDDEN("forbidden"),
+        /** The envelope is malformed (for example an invalid event type). */
+        BAD_REQUEST("bad_request"),
+        /** The encoded envelope exceeds the size limit. */
+        TOO_LARGE("too_large"),
+        /** Redis could not be reached or did not answer; nothing was published. */
+        UNAVAILABLE("unavailable");
+
+        private final String code;
+
+        Reason(String code) {
+            this.code = code;
+        }
+
+        /** The protocol error code. */
+        public String code() {
+            return code;
+        }
+    }
+
+    private final Reason reason;
+
+    public PublishException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public PublishException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

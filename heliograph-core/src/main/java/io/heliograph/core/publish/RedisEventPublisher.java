@@ -1,0 +1,126 @@
+package io.heliograph.core.publish;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.heliograph.core.channel.ChannelName;
+import io.heliograph.core.channel.NamespacePolicy;
+import io.heliograph.core.channel.Namespaces;
+import io.heliograph.core.envelope.CloudEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.mutiny.redis.client.Command;
+
+/**
+ * {@link EventPublisher} on the atomic publish script: EVALSHA, and EVAL when Redis answers
+ * NOSCRIPT (after a restart or SCRIPT FLUSH), which also loads the script for the next call.
+ */
+public class RedisEventPublisher implements EventPublisher {
+
+    private static final PublishScript SCRIPT = PublishScript.load();
+
+    private final Redis redis;
+    private final Namespaces namespaces;
+    private final ObjectMapper mapper;
+    private final Settings settings;
+
+    /**
+     * @param channelTtl       how long a channel's keys live after its last publish
+     * @param maxEnvelopeBytes the largest encoded envelope accepted
+     * @param sharded          SPUBLISH instead of PUBLISH (Redis Cluster sharded Pub/Sub)
+     * @param timeout          how long to wait for Redis before failing with {@code unavailable}
+     */
+    public record Settings(Duration channelTtl, int maxEnvelopeBytes, boolean sharded, Duration timeout) {
+    }
+
+    public RedisEventPublisher(Redis redis, Namespaces namespaces, ObjectMapper mapper, Settings settings) {
+        this.redis = redis;
+        this.namespaces = namespaces;
+        this.mapper = mapper;
+        this.settings = settings;
+    }
+
+    @Override
+    public String encode(String channel, CloudEvent event) {
+        ChannelName name = ChannelName.of(channel);
+        namespaces.policyOf(name);
+        return encodeChecked(event);
+    }
+
+    private String encodeChecked(CloudEvent event) {
+        if (event == null) {
+            throw new PublishException(PublishException.Reason.BAD_REQUEST, "event is missing");
+        }
+        if (!CloudEvent.isValidType(event.type())) {
+            throw new PublishException(PublishException.Reason.BAD_REQUEST,
+                    "invalid event type: expected ^[A-Za-z0-9._:-]{1,64}$");
+        }
+        if (event.id() == null || event.id().isBlank() || event.id().length() > 128) {
+            throw new PublishException(PublishException.Reason.BAD_REQUEST, "event id must be 1..128 characters");
+        }
+        if (event.source() == null || event.source().isBlank()) {
+            throw new PublishException(PublishException.Reason.BAD_REQUEST, "event source is missing");
+        }
+        String json;
+        try {
+            json = mapper.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new PublishException(PublishException.Reason.BAD_REQUEST, "event data cannot be encoded as JSON", e);
+        }
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > settings.maxEnvelopeBytes()) {
+            throw new PublishException(PublishException.Reason.TOO_LARGE,
+                    "encoded event is " + bytes + " bytes; the limit is " + settings.maxEnvelopeBytes());
+        }
+        return json;
+    }
+
+    @Override
+    public Uni<Published> publish(String channel, CloudEvent event) {
+        ChannelName name;
+        NamespacePolicy policy;
+        String json;
+        try {
+            name = ChannelName.of(channel);
+            policy = namespaces.policyOf(name);
+            json = encodeChecked(event);
+        } catch (PublishException e) {
+            return Uni.createFrom().failure(e);
+        }
+        String[] args = {
+            name.value(), json, Integer.toString(policy.history()),
+            Long.toString(Math.max(1, settings.channelTtl().toSeconds())), Epochs.random(),
+            settings.sharded() ? "SPUBLISH" : "PUBLISH"
+        };
+        return redis.send(script(Command.EVALSHA, SCRIPT.sha1(), name, args))
+                .onFailure(RedisEventPublisher::isNoScript)
+                .recoverWithUni(() -> redis.send(script(Command.EVAL, SCRIPT.source(), name, args)))
+                .ifNoItem().after(settings.timeout()).fail()
+                .onFailure(t -> !(t instanceof PublishException))
+                .transform(t -> new PublishException(PublishException.Reason.UNAVAILABLE,
+                        "Redis did not take the event: " + t.getMessage(), t))
+                .map(reply -> toPublished(event.id(), name.value(), reply));
+    }
+
+    private static Request script(Command command, String script, ChannelName name, String[] args) {
+        Request request = Request.cmd(command).arg(script).arg(4)
+                .arg(name.offsetKey()).arg(name.epochKey()).arg(name.historyKey()).arg(name.pubSubChannel());
+        for (String arg : args) {
+            request.arg(arg);
+        }
+        return request;
+    }
+
+    private static Published toPublished(String id, String channel, Response reply) {
+        return new Published(id, channel, reply.get(0).toString(), reply.get(1).toLong());
+    }
+
+    private static boolean isNoScript(Throwable t) {
+        return t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT");
+    }
+}
