@@ -2,6 +2,7 @@ package io.heliograph.core.publish;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,17 +13,12 @@ import io.heliograph.core.channel.Namespaces;
 import io.heliograph.core.envelope.CloudEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import io.vertx.mutiny.redis.client.Command;
 
-/**
- * {@link EventPublisher} on the atomic publish script: EVALSHA, and EVAL when Redis answers
- * NOSCRIPT (after a restart or SCRIPT FLUSH), which also loads the script for the next call.
- */
+/** {@link EventPublisher} on the atomic publish script of PROTOCOL.md section 3. */
 public class RedisEventPublisher implements EventPublisher {
 
-    private static final PublishScript SCRIPT = PublishScript.load();
+    private static final RedisScript SCRIPT = RedisScript.load(RedisScript.PUBLISH);
 
     private final Redis redis;
     private final Namespaces namespaces;
@@ -92,14 +88,11 @@ public class RedisEventPublisher implements EventPublisher {
         } catch (PublishException e) {
             return Uni.createFrom().failure(e);
         }
-        String[] args = {
-            name.value(), json, Integer.toString(policy.history()),
-            Long.toString(Math.max(1, settings.channelTtl().toSeconds())), Epochs.random(),
-            settings.sharded() ? "SPUBLISH" : "PUBLISH"
-        };
-        return redis.send(script(Command.EVALSHA, SCRIPT.sha1(), name, args))
-                .onFailure(RedisEventPublisher::isNoScript)
-                .recoverWithUni(() -> redis.send(script(Command.EVAL, SCRIPT.source(), name, args)))
+        List<String> keys = List.of(name.offsetKey(), name.epochKey(), name.historyKey(), name.pubSubChannel());
+        List<String> args = List.of(name.value(), json, Integer.toString(policy.history()),
+                Long.toString(Math.max(1, settings.channelTtl().toSeconds())), Epochs.random(),
+                settings.sharded() ? "SPUBLISH" : "PUBLISH");
+        return SCRIPT.call(redis, keys, args)
                 .ifNoItem().after(settings.timeout()).fail()
                 .onFailure(t -> !(t instanceof PublishException))
                 .transform(t -> new PublishException(PublishException.Reason.UNAVAILABLE,
@@ -107,20 +100,7 @@ public class RedisEventPublisher implements EventPublisher {
                 .map(reply -> toPublished(event.id(), name.value(), reply));
     }
 
-    private static Request script(Command command, String script, ChannelName name, String[] args) {
-        Request request = Request.cmd(command).arg(script).arg(4)
-                .arg(name.offsetKey()).arg(name.epochKey()).arg(name.historyKey()).arg(name.pubSubChannel());
-        for (String arg : args) {
-            request.arg(arg);
-        }
-        return request;
-    }
-
     private static Published toPublished(String id, String channel, Response reply) {
         return new Published(id, channel, reply.get(0).toString(), reply.get(1).toLong());
-    }
-
-    private static boolean isNoScript(Throwable t) {
-        return t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT");
     }
 }
