@@ -1,0 +1,100 @@
+package io.heliograph.gateway.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every limit and timeout of the gateway (PROTOCOL.md sections 4 and 6), with its default. */
+@ConfigMapping(prefix = "heliograph.gateway")
+public interface GatewayConfig {
+
+    /** This instance's name in {@code welcome} and stats; a random one when unset. */
+    Optional<String> nodeId();
+
+    /** Interval of WebSocket ping frames; a connection that misses two pongs is closed. */
+    @WithDefault("25s")
+    Duration heartbeat();
+
+    /** Largest accepted WebSocket message, in bytes (larger: close 1009). */
+    @WithDefault("65536")
+    int maxFrameBytes();
+
+    /** Channels one connection may be subscribed to at once. */
+    @WithDefault("100")
+    int maxSubscriptions();
+
+    /** Commands a connection may send per second, sustained. */
+    @WithDefault("20")
+    int commandRate();
+
+    /** Commands a connection may send in a burst. */
+    @WithDefault("40")
+    int commandBurst();
+
+    /** Rejected commands (rate limited or invalid) in a row after which the connection is closed (4008 / 1008). */
+    @WithDefault("20")
+    int abuseThreshold();
+
+    /** Bytes queued for one connection before it counts as a slow consumer and is closed with 4009. */
+    @WithDefault("1048576")
+    long outboundBufferBytes();
+
+    /** Connections accepted from one client IP address. */
+    @WithDefault("1000")
+    int maxConnectionsPerIp();
+
+    /** Proxies whose X-Forwarded-For header is trusted to name the client address. */
+    @WithDefault("127.0.0.1,::1,0:0:0:0:0:0:0:1")
+    List<String> trustedProxies();
+
+    /** Origins allowed to open a WebSocket, besides the gateway's own origin; {@code *} allows any. */
+    @WithDefault("http://localhost,https://localhost,http://127.0.0.1,https://127.0.0.1")
+    List<String> allowedOrigins();
+
+    /** Client publishing in namespaces that allow it: messages per second per connection. */
+    @WithDefault("1")
+    int clientPublishRate();
+
+    /** Longest chat text, in characters. */
+    @WithDefault("500")
+    int chatTextMax();
+
+    /** Longest chat name, in characters. */
+    @WithDefault("50")
+    int chatNameMax();
+
+    /** How long a presence entry lives without a refresh (clients of a crashed gateway vanish after it). */
+    @WithDefault("60s")
+    Duration presenceTtl();
+
+    /** How often the gateway refreshes the presence entries of its own clients. */
+    @WithDefault("20s")
+    Duration presenceRefresh();
+
+    /** Default number of frames a {@code history} command returns. */
+    @WithDefault("50")
+    int historyDefaultLimit();
+
+    /** On SIGTERM, clients are closed with 1012 spread over this window. */
+    @WithDefault("5s")
+    Duration drainWindow();
+
+    /** How often this gateway publishes its stats on {@code system.gateways}. */
+    @WithDefault("1s")
+    Duration statsInterval();
+
+    /** Longest wait a long-poll request may ask for. */
+    @WithDefault("30s")
+    Duration longPollMaxWait();
+
+    /** First delay before reconnecting the Redis subscriber connection; doubles up to the cap. */
+    @WithDefault("200ms")
+    Duration redisReconnectBase();
+
+    /** Longest delay between Redis subscriber reconnect attempts. */
+    @WithDefault("5s")
+    Duration redisReconnectCap();
+}

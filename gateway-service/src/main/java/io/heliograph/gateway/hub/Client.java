@@ -1,0 +1,282 @@
+package io.heliograph.gateway.hub;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import io.heliograph.core.channel.ChannelName;
+import io.heliograph.core.channel.NamespacePolicy;
+import io.heliograph.gateway.protocol.CloseCodes;
+import io.heliograph.gateway.protocol.ErrorCode;
+import io.heliograph.gateway.protocol.FramePosition;
+import io.heliograph.gateway.protocol.ProtocolException;
+import io.heliograph.gateway.protocol.Replies;
+import io.heliograph.gateway.recovery.ChannelHistory;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One connected client and its channel positions (Centrifuge's client).
+ *
+ * <p>Guarantee, per channel: the frames written to the transport have strictly increasing
+ * offsets within an epoch, with no duplicate and no gap while the client stays subscribed. Live
+ * frames that arrive while history is being read are buffered and merged by offset; a gap found
+ * on the live stream (for example after a Redis reconnect) is filled from history, and when the
+ * history no longer reaches, the client is told to {@code resubscribe}.
+ *
+ * <p>Thread-safety: all state is guarded by the instance lock; nothing under it blocks.
+ */
+public final class Client {
+
+    private static final Logger LOG = Logger.getLogger(Client.class);
+
+    /** Where the client wants to resume a channel from. */
+    public record Since(String epoch, long offset) {
+    }
+
+    /** The client's position in one channel; {@code buffer} is non-null while history is being read. */
+    private static final class ChannelState {
+        final NamespacePolicy policy;
+        String epoch;
+        long offset;
+        List<String> buffer = new ArrayList<>();
+
+        ChannelState(NamespacePolicy policy) {
+            this.policy = policy;
+        }
+    }
+
+    private final String session;
+    private final Transport transport;
+    private final Hub hub;
+    private final ChannelHistory history;
+    private final Map<String, ChannelState> channels = new HashMap<>();
+    private volatile String user;
+
+    public Client(String session, String user, Transport transport, Hub hub, ChannelHistory history) {
+        this.session = session;
+        this.user = user;
+        this.transport = transport;
+        this.hub = hub;
+        this.history = history;
+    }
+
+    public String session() {
+        return session;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public void user(String user) {
+        this.user = user;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public void send(String frame) {
+        transport.write(frame);
+    }
+
+    public synchronized int subscriptionCount() {
+        return channels.size();
+    }
+
+    public synchronized boolean isSubscribed(String channel) {
+        return channels.containsKey(channel);
+    }
+
+    public synchronized Set<String> channels() {
+        return Set.copyOf(channels.keySet());
+    }
+
+    /**
+     * Subscribes: joins the hub first (live frames are buffered), then reads the position and
+     * whatever history is needed, replies {@code subscribed} (via {@code reply}), writes the
+     * recovered frames and then the buffered live ones, merged by offset.
+     *
+     * @param reply builds the reply from (epoch, offset, recovered, snapshot)
+     * @return the position the client starts from
+     */
+    public Uni<ChannelHistory.Position> subscribe(ChannelName channel, NamespacePolicy policy, Since since,
+            int maxSubscriptions, SubscribedReply reply) {
+        String name = channel.value();
+        ChannelState state = new ChannelState(policy);
+        synchronized (this) {
+            if (!channels.containsKey(name) && channels.size() >= maxSubscriptions) {
+                return Uni.createFrom().failure(new ProtocolException(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                        "a connection may hold at most " + maxSubscriptions + " subscriptions"));
+            }
+            channels.put(name, state);
+        }
+        return hub.add(name, this)
+                .chain(() -> since == null ? history.current(channel, policy.snapshot())
+                        : history.since(channel, since.epoch(), since.offset(), policy.snapshot()))
+                .invoke(position -> {
+                    synchronized (this) {
+                        if (channels.get(name) != state) {
+                            return; // unsubscribed or resubscribed meanwhile
+                        }
+                        state.epoch = position.epoch();
+                        if (position.recovered()) {
+                            state.offset = since.offset();
+                            send(reply.build(position.epoch(), position.offset(), true, null));
+                            position.frames().forEach(frame -> accept(name, state, FramePosition.of(frame), frame));
+                        } else {
+                            state.offset = position.offset();
+                            String snapshot = position.frames().isEmpty() ? null : position.frames().get(0);
+                            send(reply.build(position.epoch(), position.offset(), false, snapshot));
+                        }
+                        drain(name, state);
+                    }
+                })
+                .onFailure().invoke(t -> {
+                    synchronized (this) {
+                        if (channels.remove(name, state)) {
+                            hub.remove(name, this);
+                        }
+                    }
+                });
+    }
+
+    /** Builds the {@code subscribed} reply. */
+    @FunctionalInterface
+    public interface SubscribedReply {
+        String build(String epoch, long offset, boolean recovered, String snapshot);
+    }
+
+    /** Leaves a channel; false when the client was not subscribed. */
+    public boolean unsubscribe(String channel) {
+        synchronized (this) {
+            if (channels.remove(channel) == null) {
+                return false;
+            }
+        }
+        hub.remove(channel, this);
+        return true;
+    }
+
+    /** Leaves every channel (on close). */
+    public Set<String> unsubscribeAll() {
+        Set<String> left;
+        synchronized (this) {
+            left = Set.copyOf(channels.keySet());
+            channels.clear();
+        }
+        left.forEach(c -> hub.remove(c, this));
+        return left;
+    }
+
+    /** A frame from the broker. Called on the broker's thread: must not block. */
+    void deliver(String channel, FramePosition position, String frame) {
+        synchronized (this) {
+            ChannelState state = channels.get(channel);
+            if (state == null) {
+                return;
+            }
+            if (!position.isEvent()) {
+                send(frame); // presence join / leave: no position to keep
+                return;
+            }
+            if (state.buffer != null) {
+                state.buffer.add(frame);
+                return;
+            }
+            accept(channel, state, position, frame);
+        }
+    }
+
+    /** Writes an event frame if it is the next one; starts a recovery on a gap. Caller holds the lock. */
+    private void accept(String channel, ChannelState state, FramePosition position, String frame) {
+        boolean sameEpoch = position.epoch().equals(state.epoch);
+        if (sameEpoch && position.offset() <= state.offset) {
+            return; // already written
+        }
+        if ((sameEpoch && position.offset() == state.offset + 1) || (!sameEpoch && position.offset() == 1)) {
+            state.epoch = position.epoch();
+            state.offset = position.offset();
+            send(frame);
+            return;
+        }
+        state.buffer = new ArrayList<>();
+        state.buffer.add(frame);
+        startRecovery(channel, state);
+    }
+
+    /** Closes a possible gap after the broker reconnected. */
+    void recover(String channel) {
+        synchronized (this) {
+            ChannelState state = channels.get(channel);
+            if (state == null || state.buffer != null) {
+                return; // not subscribed, or a read from history is already running
+            }
+            state.buffer = new ArrayList<>();
+            startRecovery(channel, state);
+        }
+    }
+
+    private void startRecovery(String channel, ChannelState state) {
+        history.since(ChannelName.of(channel), state.epoch, state.offset, false).subscribe().with(position -> {
+            synchronized (this) {
+                if (channels.get(channel) != state) {
+                    return;
+                }
+                if (!position.recovered()) {
+                    tellToResubscribe(channel);
+                    return;
+                }
+                position.frames().forEach(frame -> accept(channel, state, FramePosition.of(frame), frame));
+                List<String> buffered = state.buffer;
+                state.buffer = null;
+                for (String frame : buffered) {
+                    FramePosition p = FramePosition.of(frame);
+                    boolean next = p.epoch().equals(state.epoch) ? p.offset() <= state.offset + 1 : p.offset() == 1;
+                    if (!next) {
+                        // Still a hole after reading history: the history cannot close it.
+                        tellToResubscribe(channel);
+                        return;
+                    }
+                    accept(channel, state, p, frame);
+                }
+            }
+        }, failure -> {
+            LOG.debugf("recovery of %s for %s failed: %s", channel, session, failure.getMessage());
+            synchronized (this) {
+                if (channels.get(channel) == state) {
+                    tellToResubscribe(channel);
+                }
+            }
+        });
+    }
+
+    /** Caller holds the lock. */
+    private void tellToResubscribe(String channel) {
+        channels.remove(channel);
+        hub.remove(channel, this);
+        send(Replies.resubscribe(channel));
+    }
+
+    /** Writes the frames buffered during a history read, merged by offset. Caller holds the lock. */
+    private void drain(String channel, ChannelState state) {
+        List<String> buffered = state.buffer;
+        state.buffer = null;
+        for (String frame : buffered) {
+            FramePosition p = FramePosition.of(frame);
+            if (state.buffer != null) {
+                state.buffer.add(frame); // a gap started a recovery: keep the rest for it
+            } else {
+                accept(channel, state, p, frame);
+            }
+        }
+    }
+
+    public void close(CloseCodes code) {
+        transport.close(code);
+    }
+}

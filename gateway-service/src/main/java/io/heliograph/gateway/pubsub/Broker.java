@@ -1,0 +1,35 @@
+package io.heliograph.gateway.pubsub;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * This node's subscription to Redis Pub/Sub (one dedicated connection; Centrifuge calls it the broker).
+ *
+ * <p>Guarantees: frames of one channel reach the {@link Listener} in the order Redis published
+ * them, on one thread at a time. Pub/Sub is at most once: frames published while the connection
+ * is down are lost to it, so after every reconnect the broker resubscribes everything and calls
+ * {@link Listener#onResubscribed()}, and the listener recovers the gap from history.
+ */
+public interface Broker {
+
+    /** Receives what the broker reads. Implementations must not block. */
+    interface Listener {
+
+        /** A frame published on {@code channel}, exactly as Redis delivered it. */
+        void onFrame(String channel, String frame);
+
+        /** The connection came back and every wanted channel is subscribed again. */
+        void onResubscribed();
+    }
+
+    void listener(Listener listener);
+
+    /** Subscribes once Redis confirms; fails when Redis is unreachable. Idempotent. */
+    Uni<Void> subscribe(String channel);
+
+    /** Unsubscribes (fire and forget while disconnected: nothing is wanted after a reconnect). */
+    void unsubscribe(String channel);
+
+    /** Whether the subscriber connection is up. */
+    boolean connected();
+}

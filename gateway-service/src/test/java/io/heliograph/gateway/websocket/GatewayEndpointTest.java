@@ -1,0 +1,264 @@
+package io.heliograph.gateway.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.heliograph.core.envelope.CloudEvent;
+import io.heliograph.core.publish.EventPublisher;
+import io.heliograph.core.publish.Published;
+import io.heliograph.gateway.support.Channels;
+import io.heliograph.gateway.support.Tokens;
+import io.heliograph.gateway.support.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+
+/** The WebSocket protocol of PROTOCOL.md section 4 against the real Redis. */
+@QuarkusTest
+class GatewayEndpointTest {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    Redis redis;
+
+    Published publish(String channel, Object data) {
+        return publisher.publish(channel, CloudEvent.of("/test", "test-event", null, data)).await().atMost(WAIT);
+    }
+
+    JsonNode subscribe(WsClient ws, String channel) {
+        long id = ws.send(Map.of("op", "subscribe", "channel", channel));
+        JsonNode reply = ws.reply(id);
+        assertThat(reply.path("op").asText()).as(reply.toString()).isEqualTo("subscribed");
+        return reply;
+    }
+
+    @Test
+    void welcomesThenDeliversExactlyTheFrameStoredInHistory() {
+        String channel = Channels.unique("recipes");
+        try (WsClient ws = WsClient.connect(base)) {
+            JsonNode welcome = ws.next();
+            assertThat(welcome.path("op").asText()).isEqualTo("welcome");
+            assertThat(welcome.path("protocol").asInt()).isEqualTo(1);
+            assertThat(welcome.path("heartbeatMs").asLong()).isEqualTo(25000);
+            assertThat(welcome.path("session").asText()).startsWith("s-");
+            assertThat(welcome.path("node").asText()).isNotBlank();
+
+            JsonNode subscribed = subscribe(ws, channel);
+            assertThat(subscribed.path("offset").asLong()).isZero();
+            assertThat(subscribed.path("recovered").asBoolean()).isFalse();
+            assertThat(subscribed.get("snapshot").isNull()).isTrue();
+
+            Published p = publish(channel, Map.of("title", "Phở"));
+            String frame = ws.nextRaw();
+            String stored = RedisAPI.api(redis).xrange(List.of("hg:{" + channel + "}:history", "-", "+"))
+                    .await().atMost(WAIT).get(0).get(1).get(1).toString();
+            assertThat(frame).isEqualTo(stored);
+            assertThat(p.epoch()).isEqualTo(subscribed.path("epoch").asText());
+        }
+    }
+
+    @Test
+    void offsetsArriveInOrderWithoutGapsAndUnsubscribeStopsThem() {
+        String channel = Channels.unique("recipes");
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            subscribe(ws, channel);
+            for (int i = 1; i <= 50; i++) {
+                publish(channel, i);
+            }
+            for (int i = 1; i <= 50; i++) {
+                JsonNode event = ws.next();
+                assertThat(event.path("op").asText()).isEqualTo("event");
+                assertThat(event.path("offset").asLong()).isEqualTo(i);
+                assertThat(event.path("event").path("data").asInt()).isEqualTo(i);
+            }
+            long id = ws.send(Map.of("op", "unsubscribe", "channel", channel));
+            assertThat(ws.reply(id).path("op").asText()).isEqualTo("unsubscribed");
+            publish(channel, 51);
+            assertThat(ws.drain(Duration.ofMillis(500))).isEmpty();
+            long again = ws.send(Map.of("op", "unsubscribe", "channel", channel));
+            assertThat(ws.reply(again).path("code").asText()).isEqualTo("not_subscribed");
+        }
+    }
+
+    @Test
+    void snapshotNamespacesSendTheLatestFrameOnSubscribe() {
+        String channel = Channels.unique("crypto");
+        publish(channel, "old");
+        Published latest = publish(channel, "latest");
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            JsonNode subscribed = subscribe(ws, channel);
+            assertThat(subscribed.path("offset").asLong()).isEqualTo(latest.offset());
+            assertThat(subscribed.path("snapshot").path("offset").asLong()).isEqualTo(latest.offset());
+            assertThat(subscribed.path("snapshot").path("event").path("data").asText()).isEqualTo("latest");
+        }
+    }
+
+    @Test
+    void everyBadCommandGetsAnErrorAndTheConnectionStaysOpen() {
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            ws.sendRaw("not json");
+            assertThat(ws.next().path("code").asText()).isEqualTo("bad_request");
+            ws.sendRaw("[1,2]");
+            assertThat(ws.next().path("code").asText()).isEqualTo("bad_request");
+            ws.sendBinary(new byte[] { 1, 2, 3 });
+            assertThat(ws.next().path("code").asText()).isEqualTo("bad_request");
+            ws.sendRaw("{\"op\":\"ping\"}");
+            assertThat(ws.next().path("message").asText()).contains("id");
+            assertThat(ws.reply(ws.send(Map.of("op", "dance"))).path("code").asText()).isEqualTo("unknown_op");
+            assertThat(ws.reply(ws.send(Map.of("op", "subscribe"))).path("code").asText()).isEqualTo("bad_request");
+            assertThat(ws.reply(ws.send(Map.of("op", "subscribe", "channel", "Bad Name"))).path("code").asText())
+                    .isEqualTo("invalid_channel");
+            assertThat(ws.reply(ws.send(Map.of("op", "subscribe", "channel", "nowhere.x"))).path("code").asText())
+                    .isEqualTo("forbidden");
+            assertThat(ws.reply(ws.send(Map.of("op", "subscribe", "channel", "recipes", "since", "yesterday")))
+                    .path("code").asText()).isEqualTo("bad_request");
+            assertThat(ws.reply(ws.send(Map.of("op", "publish", "channel", "recipes", "type", "x", "data", Map.of())))
+                    .path("code").asText()).isEqualTo("forbidden");
+            assertThat(ws.reply(ws.send(Map.of("op", "presence", "channel", "recipes"))).path("code").asText())
+                    .isEqualTo("forbidden");
+            assertThat(ws.reply(ws.send(Map.of("op", "history", "channel", "recipes", "limit", -1))).path("code").asText())
+                    .isEqualTo("bad_request");
+            assertThat(ws.reply(ws.send(Map.of("op", "auth", "access_token", "garbage"))).path("code").asText())
+                    .isEqualTo("unauthorized");
+            JsonNode pong = ws.reply(ws.send(Map.of("op", "ping")));
+            assertThat(pong.path("op").asText()).isEqualTo("pong");
+            assertThat(ws.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void aFrameOverTheLimitClosesWith1009() {
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            ws.sendRaw("{\"op\":\"ping\",\"id\":1,\"pad\":\"" + "x".repeat(70_000) + "\"}");
+            assertThat(ws.awaitClose()).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void commandsAreRateLimitedAndSustainedAbuseClosesWith4008() {
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            for (int i = 0; i < 120; i++) {
+                ws.sendRaw("{\"op\":\"ping\",\"id\":" + (i + 1) + "}");
+            }
+            List<JsonNode> frames = ws.drain(Duration.ofSeconds(2));
+            long pongs = frames.stream().filter(f -> f.path("op").asText().equals("pong")).count();
+            long limited = frames.stream().filter(f -> f.path("code").asText().equals("rate_limited")).count();
+            assertThat(pongs).isBetween(40L, 45L);
+            assertThat(limited).isGreaterThanOrEqualTo(20);
+            assertThat(ws.awaitClose()).isEqualTo(4008);
+        }
+    }
+
+    @Test
+    void originsOutsideTheAllowListAreRefusedWith403() {
+        assertThat(WsClient.upgradeStatus(base, "/ws", Map.of("Origin", "https://evil.example"))).isEqualTo(403);
+        assertThat(WsClient.upgradeStatus(base, "/ws", Map.of("Origin", "http://localhost:3000"))).isEqualTo(101);
+        assertThat(WsClient.upgradeStatus(base, "/ws", Map.of())).isEqualTo(101);
+    }
+
+    @Test
+    void invalidTokensAreRefusedWith401AndPrivateChannelsNeedTheirOwner() {
+        assertThat(WsClient.upgradeStatus(base, "/ws?access_token=nonsense", Map.of())).isEqualTo(401);
+        assertThat(WsClient.upgradeStatus(base, "/ws?access_token=" + Tokens.token("alice", -10), Map.of())).isEqualTo(401);
+        assertThat(WsClient.upgradeStatus(base, "/ws?access_token=" + Tokens.tokenForOtherIssuer("alice"), Map.of()))
+                .isEqualTo(401);
+        try (WsClient alice = WsClient.connect(base, "/ws?access_token=" + Tokens.token("alice", 300), Map.of())) {
+            alice.next();
+            assertThat(alice.reply(alice.send(Map.of("op", "subscribe", "channel", "user.alice"))).path("op").asText())
+                    .isEqualTo("subscribed");
+            assertThat(alice.reply(alice.send(Map.of("op", "subscribe", "channel", "user.bob"))).path("code").asText())
+                    .isEqualTo("forbidden");
+            JsonNode authed = alice.reply(alice.send(Map.of("op", "auth", "access_token", Tokens.token("alice", 600))));
+            assertThat(authed.path("op").asText()).isEqualTo("authed");
+            assertThat(authed.path("expiresAt").asText()).isNotBlank();
+            assertThat(alice.reply(alice.send(Map.of("op", "auth", "access_token", Tokens.token("mallory", 600))))
+                    .path("code").asText()).isEqualTo("forbidden");
+        }
+    }
+
+    @Test
+    void anExpiredTokenClosesWith4001() {
+        try (WsClient ws = WsClient.connect(base, "/ws?access_token=" + Tokens.token("carol", 2), Map.of())) {
+            ws.next();
+            assertThat(ws.awaitClose()).isEqualTo(4001);
+        }
+    }
+
+    @Test
+    void chatPublishingIsValidatedRateLimitedAndShowsPresence() {
+        String room = Channels.unique("chat");
+        try (WsClient alice = WsClient.connect(base); WsClient bob = WsClient.connect(base)) {
+            alice.next();
+            bob.next();
+            subscribe(alice, room);
+            subscribe(bob, room);
+            JsonNode join = alice.await(f -> f.path("op").asText().equals("join")
+                    && !f.path("client").path("session").asText().isEmpty());
+            assertThat(join.path("channel").asText()).isEqualTo(room);
+
+            JsonNode presence = bob.reply(bob.send(Map.of("op", "presence", "channel", room)));
+            assertThat(presence.path("count").asInt()).isEqualTo(2);
+
+            assertThat(alice.reply(alice.send(Map.of("op", "publish", "channel", room, "type", "chat-message",
+                    "data", Map.of("name", "Alice", "text", "")))).path("code").asText()).isEqualTo("bad_request");
+            assertThat(alice.reply(alice.send(Map.of("op", "publish", "channel", room, "type", "chat-message",
+                    "data", Map.of("name", "A".repeat(51), "text", "hi")))).path("code").asText()).isEqualTo("bad_request");
+            assertThat(alice.reply(alice.send(Map.of("op", "publish", "channel", room, "type", "chat-message",
+                    "data", Map.of("name", "Alice", "text", "x".repeat(501))))).path("code").asText()).isEqualTo("bad_request");
+
+            JsonNode published = alice.reply(alice.send(Map.of("op", "publish", "channel", room, "type", "chat-message",
+                    "data", Map.of("name", "Alice", "text", "hi"))));
+            assertThat(published.path("op").asText()).isEqualTo("published");
+            JsonNode limited = alice.reply(alice.send(Map.of("op", "publish", "channel", room, "type", "chat-message",
+                    "data", Map.of("name", "Alice", "text", "again"))));
+            assertThat(limited.path("code").asText()).isEqualTo("rate_limited");
+
+            JsonNode event = bob.await(f -> f.path("op").asText().equals("event"));
+            assertThat(event.path("event").path("data").path("text").asText()).isEqualTo("hi");
+            assertThat(event.path("offset").asLong()).isEqualTo(published.path("offset").asLong());
+
+            JsonNode history = bob.reply(bob.send(Map.of("op", "history", "channel", room, "limit", 10)));
+            assertThat(history.path("events")).hasSize(1);
+            assertThat(history.path("events").get(0).path("event").path("data").path("text").asText()).isEqualTo("hi");
+
+            alice.close();
+            JsonNode leave = bob.await(f -> f.path("op").asText().equals("leave"));
+            assertThat(leave.path("client").path("session").asText()).isEqualTo(join.path("client").path("session").asText());
+        }
+    }
+
+    @Test
+    void statsCountConnectionsAndSubscriptions() {
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            subscribe(ws, Channels.unique("recipes"));
+            io.restassured.RestAssured.given().baseUri(base.toString()).get("/api/stats").then().statusCode(200)
+                    .body("connectedClients", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                    .body("subscriptions", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                    .body("node", org.hamcrest.Matchers.notNullValue());
+        }
+    }
+}
