@@ -126,12 +126,12 @@ public final class Client {
                         state.epoch = position.epoch();
                         if (position.recovered()) {
                             state.offset = since.offset();
-                            send(reply.build(position.epoch(), position.offset(), true, null));
+                            sendReply(reply.build(position.epoch(), position.offset(), true, null));
                             position.frames().forEach(frame -> accept(name, state, FramePosition.of(frame), frame));
                         } else {
                             state.offset = position.offset();
                             String snapshot = position.frames().isEmpty() ? null : position.frames().get(0);
-                            send(reply.build(position.epoch(), position.offset(), false, snapshot));
+                            sendReply(reply.build(position.epoch(), position.offset(), false, snapshot));
                         }
                         drain(name, state);
                     }
@@ -145,7 +145,13 @@ public final class Client {
                 });
     }
 
-    /** Builds the {@code subscribed} reply. */
+    private void sendReply(String frame) {
+        if (frame != null) {
+            send(frame);
+        }
+    }
+
+    /** Builds the {@code subscribed} reply; null sends none (transports without replies). */
     @FunctionalInterface
     public interface SubscribedReply {
         String build(String epoch, long offset, boolean recovered, String snapshot);

@@ -13,10 +13,10 @@ import org.jboss.logging.Logger;
 
 import io.heliograph.core.channel.ChannelName;
 import io.heliograph.core.channel.NamespacePolicy;
-import io.heliograph.core.channel.Namespaces;
 import io.heliograph.core.envelope.CloudEvent;
 import io.heliograph.core.publish.EventPublisher;
 import io.heliograph.core.publish.PublishException;
+import io.heliograph.gateway.auth.ChannelAccess;
 import io.heliograph.gateway.auth.TokenVerifier;
 import io.heliograph.gateway.config.GatewayConfig;
 import io.heliograph.gateway.hub.Client;
@@ -40,7 +40,7 @@ public class Commands {
     private static final String SOURCE = "/gateway-service";
 
     private final GatewayConfig config;
-    private final Namespaces namespaces;
+    private final ChannelAccess access;
     private final ChannelHistory history;
     private final Presence presence;
     private final EventPublisher publisher;
@@ -48,10 +48,10 @@ public class Commands {
     private final Sessions sessions;
     private final ObjectMapper mapper;
 
-    public Commands(GatewayConfig config, Namespaces namespaces, ChannelHistory history, Presence presence,
+    public Commands(GatewayConfig config, ChannelAccess access, ChannelHistory history, Presence presence,
             EventPublisher publisher, TokenVerifier tokens, Sessions sessions, ObjectMapper mapper) {
         this.config = config;
-        this.namespaces = namespaces;
+        this.access = access;
         this.history = history;
         this.presence = presence;
         this.publisher = publisher;
@@ -140,30 +140,11 @@ public class Commands {
 
     private ChannelName channel(JsonNode command) {
         JsonNode channel = command.get("channel");
-        if (channel == null || !channel.isTextual()) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "missing channel");
-        }
-        if (!ChannelName.isValid(channel.asText())) {
-            throw new ProtocolException(ErrorCode.INVALID_CHANNEL,
-                    "invalid channel name: expected ^[a-z0-9][a-z0-9._:-]{0,127}$");
-        }
-        return ChannelName.of(channel.asText());
+        return access.channel(channel == null || !channel.isTextual() ? null : channel.asText());
     }
 
-    /** The namespace policy, after checking that this client may read the channel. */
     private NamespacePolicy readable(Session session, ChannelName channel) {
-        NamespacePolicy policy = namespaces.find(channel.namespace()).orElseThrow(() -> new ProtocolException(
-                ErrorCode.FORBIDDEN, "namespace '" + channel.namespace() + "' is not configured"));
-        if (policy.ownerOnly()) {
-            String user = session.client.user();
-            if (user == null) {
-                throw new ProtocolException(ErrorCode.UNAUTHORIZED, "channel " + channel + " needs a token");
-            }
-            if (!channel.local().equals(user)) {
-                throw new ProtocolException(ErrorCode.FORBIDDEN, "channel " + channel + " belongs to another user");
-            }
-        }
-        return policy;
+        return access.readable(channel, session.client.user());
     }
 
     private Uni<String> subscribe(Session session, long id, JsonNode command) {

@@ -1,0 +1,83 @@
+package io.heliograph.bench;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Reads the two numbers the fan-out workloads need from an event frame without parsing it: at
+ * hundreds of thousands of deliveries a second a full JSON parse would make the load generator,
+ * not the gateway, the bottleneck. It relies on the frame layout of PROTOCOL.md section 4
+ * ({@code {"op":"event","channel":..,"epoch":..,"offset":N,"event":{..}}}): the first
+ * {@code "offset":} is the frame's own, because channel names and epochs cannot contain quotes.
+ */
+final class FrameScanner {
+
+    private static final byte[] EVENT = bytes("{\"op\":\"event\"");
+    private static final byte[] OFFSET = bytes("\"offset\":");
+    /** The key the bench puts its send time under in the event's data. */
+    static final String SENT_KEY = "benchNanos";
+    private static final byte[] SENT = bytes("\"" + SENT_KEY + "\":");
+
+    /** Returned when a number is not in the frame. */
+    static final long ABSENT = Long.MIN_VALUE;
+
+    private FrameScanner() {
+    }
+
+    static boolean isEvent(Buffer frame) {
+        return startsWith(frame, EVENT, 0);
+    }
+
+    /** The frame's offset, or {@link #ABSENT}. */
+    static long offset(Buffer frame) {
+        return numberAfter(frame, OFFSET);
+    }
+
+    /** The publisher's {@code System.nanoTime()} at send (may be negative), or {@link #ABSENT}. */
+    static long sentNanos(Buffer frame) {
+        return numberAfter(frame, SENT);
+    }
+
+    private static long numberAfter(Buffer frame, byte[] key) {
+        int length = frame.length();
+        outer:
+        for (int i = 0; i + key.length < length; i++) {
+            for (int j = 0; j < key.length; j++) {
+                if (frame.getByte(i + j) != key[j]) {
+                    continue outer;
+                }
+            }
+            long value = 0;
+            int digits = 0;
+            boolean negative = false;
+            for (int k = i + key.length; k < length; k++) {
+                byte b = frame.getByte(k);
+                if (b == '-' && digits == 0 && !negative) {
+                    negative = true;
+                } else if (b >= '0' && b <= '9') {
+                    value = value * 10 + (b - '0');
+                    digits++;
+                } else {
+                    break;
+                }
+            }
+            return digits == 0 ? ABSENT : negative ? -value : value;
+        }
+        return ABSENT;
+    }
+
+    private static boolean startsWith(Buffer frame, byte[] prefix, int at) {
+        if (frame.length() < at + prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (frame.getByte(at + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,131 @@
+package io.heliograph.bench;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * What every workload shares: the options naming the gateway, Redis and the client side, one
+ * Vert.x with a few event loops, the probes of the gateway and Redis processes, and a watchdog
+ * that ends the process if a run overstays its hard stop.
+ */
+final class Rig implements AutoCloseable {
+
+    /** Connections one bench process may open; also bounded by its open-file limit. */
+    static final int MAX_CONNECTIONS = 20_000;
+
+    final URI url;
+    final String redisUrl;
+    final int eventLoops;
+    final int connectRate;
+    final int perAddress;
+    final int connectTimeoutMillis;
+    final Optional<ProcessProbe> gateway;
+    final Optional<ProcessProbe> redis;
+    final Vertx vertx;
+    private final long hardStopSeconds;
+
+    Rig(Args args) {
+        this.url = Loopback.requireUri("--url", args.string("url", "ws://127.0.0.1:8080/ws"));
+        if (!"ws".equals(url.getScheme())) {
+            throw new IllegalArgumentException("--url must be a ws:// URL, got " + url);
+        }
+        this.redisUrl = args.string("redis", System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+        URI redisUri = Loopback.requireUri("--redis", redisUrl);
+        this.eventLoops = args.integer("event-loops", 2, 1, 16);
+        this.connectRate = args.integer("connect-rate", 500, 1, 5_000);
+        this.perAddress = args.integer("per-address", 900, 1, 60_000);
+        this.connectTimeoutMillis = args.integer("connect-timeout", 10, 1, 120) * 1000;
+        this.hardStopSeconds = args.longValue("hard-stop", 0, 0, 3_600);
+        this.gateway = Processes.gateway(args.longValue("gateway-pid", 0, 0, Long.MAX_VALUE), port(url));
+        this.redis = Processes.redis(redisUri.getPort() > 0 ? redisUri.getPort() : 6379);
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(2)
+                .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
+    }
+
+    /** Refuses more connections than allowed or than the open-file limit can hold. */
+    static void checkConnections(int connections) {
+        long limit = Machine.openFileLimit();
+        if (connections + 256L > limit) {
+            throw new IllegalArgumentException(connections + " connections need an open-file limit above " + (connections + 256)
+                    + " (now " + limit + "): run through bench/run.sh, which raises ulimit -n");
+        }
+    }
+
+    /** Ends the process if the run is still going after the hard stop (its own, or the estimate given). */
+    void startWatchdog(long estimatedSeconds) {
+        long seconds = hardStopSeconds > 0 ? hardStopSeconds : Math.min(900, estimatedSeconds + 60);
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("heliograph-bench: hard stop after " + seconds + " s, ending the run");
+            Runtime.getRuntime().halt(3);
+        }, "bench-hard-stop");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    /** The gateway process as the report shows it. */
+    void describeGateway(Report report) {
+        if (gateway.isEmpty()) {
+            report.row("gateway process", "not found (give --gateway-pid): no RSS/CPU/JDK figures");
+            return;
+        }
+        ProcessProbe probe = gateway.get();
+        report.row("gateway pid", probe.pid());
+        report.row("gateway JDK", probe.jdk());
+        List<String> flags = probe.jvmFlags();
+        report.row("gateway JVM flags", flags.isEmpty() ? "(none)" : String.join(" ", flags));
+        report.row("gateway GC (effective)", probe.effectiveGcFlags().orElse("unknown (jcmd not available)"));
+    }
+
+    /** {@code GET /api/stats} of the gateway, or why it could not be read. */
+    String gatewayStats() {
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000));
+        try {
+            return http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(url.getHost()).setPort(port(url))
+                            .setURI("/api/stats").setTimeout(5000))
+                    .compose(request -> request.send())
+                    .compose(response -> response.body())
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).toString();
+        } catch (Exception e) {
+            return "unavailable: " + e.getMessage();
+        } finally {
+            http.close();
+        }
+    }
+
+    static int port(URI uri) {
+        return uri.getPort() > 0 ? uri.getPort() : 80;
+    }
+
+    /** A short random id that keeps this run's channels, topics and keys apart from everyone else's. */
+    static String runId() {
+        return io.heliograph.core.publish.Epochs.random().substring(0, 6);
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+    }
+}

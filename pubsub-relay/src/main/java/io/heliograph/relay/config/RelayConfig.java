@@ -1,0 +1,66 @@
+package io.heliograph.relay.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of pubsub-relay: publisher keys and the limits of the publish API. */
+@ConfigMapping(prefix = "heliograph.relay")
+public interface RelayConfig {
+
+    /** The secret of the publisher key named {@code default} (env HELIOGRAPH_RELAY_PUBLISHER_KEY). */
+    Optional<String> publisherKey();
+
+    /** The namespaces the {@code default} key may publish to. */
+    @WithDefault("recipes,blogs,user,chat")
+    List<String> publisherNamespaces();
+
+    /** Further publisher keys by name, for example {@code heliograph.relay.keys."billing".secret}. */
+    Map<String, KeyConfig> keys();
+
+    /** Events a key may publish per second (a batch counts each event); the burst is the same size. */
+    @WithDefault("1000")
+    int rateLimit();
+
+    /** How long a publisher-chosen event id is remembered, so that a repeat is published once. */
+    @WithDefault("24h")
+    Duration idempotencyTtl();
+
+    /** How long the marker of a publish in progress lives, should its relay die before finishing. */
+    @WithDefault("30s")
+    Duration idempotencyPendingTtl();
+
+    /** How long a duplicate waits for the first request with its id to finish before answering 503. */
+    @WithDefault("10s")
+    Duration idempotencyWait();
+
+    /** The most events one batch may carry; more is refused with 413. */
+    @WithDefault("100")
+    int maxBatch();
+
+    /** The Retry-After sent with 503 while Redis is unreachable. */
+    @WithDefault("1s")
+    Duration unavailableRetryAfter();
+
+    /** How long one Redis command of the relay (idempotency, CRUD) may take before Redis counts as unreachable. */
+    @WithDefault("5s")
+    Duration redisTimeout();
+
+    /** One named publisher key. */
+    interface KeyConfig {
+
+        /** The secret a publisher sends as {@code Authorization: Bearer <secret>}. */
+        String secret();
+
+        /** The namespaces this key may publish to. */
+        List<String> namespaces();
+
+        /** Overrides {@link RelayConfig#rateLimit()} for this key. */
+        OptionalInt rateLimit();
+    }
+}

@@ -1,0 +1,140 @@
+package io.heliograph.relay.rest;
+
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.heliograph.core.publish.PublishException;
+import io.heliograph.core.publish.Published;
+import io.heliograph.relay.auth.PublisherKey;
+import io.heliograph.relay.auth.PublisherKeys;
+import io.heliograph.relay.auth.RateLimiter;
+import io.heliograph.relay.config.RelayConfig;
+import io.heliograph.relay.publish.PublishRequest;
+import io.heliograph.relay.publish.RelayPublisher;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** The publish API of PROTOCOL.md section 6. */
+@Path("/api/events")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Publish", description = "Publish events to browsers (service to service)")
+@SecurityScheme(securitySchemeName = "publisherKey", type = SecuritySchemeType.HTTP, scheme = "bearer")
+@SecurityRequirement(name = "publisherKey")
+public class EventResource {
+
+    private final PublisherKeys keys;
+    private final RateLimiter rateLimiter;
+    private final RelayPublisher publisher;
+    private final ProblemMapper problems;
+    private final RelayConfig config;
+
+    public EventResource(PublisherKeys keys, RateLimiter rateLimiter, RelayPublisher publisher, ProblemMapper problems,
+            RelayConfig config) {
+        this.keys = keys;
+        this.rateLimiter = rateLimiter;
+        this.publisher = publisher;
+        this.problems = problems;
+        this.config = config;
+    }
+
+    @POST
+    @ResponseStatus(202)
+    @Operation(summary = "Publish one event", description = "202 once the event is in Redis. A repeated id "
+            + "within 24 h is published once and answers the first result.")
+    @APIResponse(responseCode = "202", description = "Published")
+    @APIResponse(responseCode = "400", description = "Invalid channel, type or body")
+    @APIResponse(responseCode = "401", description = "Missing or unknown publisher key")
+    @APIResponse(responseCode = "403", description = "Namespace not allowed for this key")
+    @APIResponse(responseCode = "413", description = "Event larger than 64 KiB")
+    @APIResponse(responseCode = "429", description = "Rate limit of the key exceeded; see Retry-After")
+    @APIResponse(responseCode = "503", description = "Redis unreachable, nothing published; see Retry-After")
+    public Uni<Published> publish(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            PublishRequest event) {
+        PublisherKey key = keys.authenticate(authorization);
+        rateLimiter.acquire(key, 1);
+        return publisher.publish(key, event);
+    }
+
+    @POST
+    @Path("/batch")
+    @Operation(summary = "Publish up to 100 events", description = "Events are published in order; the "
+            + "result has one item per event: the 202 body, or a problem object for a refused event.")
+    @APIResponse(responseCode = "200", description = "One result per event")
+    @APIResponse(responseCode = "413", description = "More than 100 events")
+    @APIResponse(responseCode = "503", description = "Redis unreachable: no event of the batch was published")
+    public Uni<BatchResult> publishBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            BatchRequest batch, UriInfo uri) {
+        PublisherKey key = keys.authenticate(authorization);
+        if (batch == null || batch.events() == null || batch.events().isEmpty()) {
+            throw new PublishException(PublishException.Reason.BAD_REQUEST, "a batch is {\"events\":[...]} "
+                    + "with 1 to " + config.maxBatch() + " events");
+        }
+        if (batch.events().size() > config.maxBatch()) {
+            throw new PublishException(PublishException.Reason.TOO_LARGE, "a batch holds at most "
+                    + config.maxBatch() + " events; this one has " + batch.events().size());
+        }
+        rateLimiter.acquire(key, batch.events().size());
+        List<PublishRequest> events = batch.events();
+        // One after the other: events of one channel keep the order they have in the batch.
+        return Multi.createFrom().range(0, events.size())
+                .onItem().transformToUniAndConcatenate(i -> publisher.publish(key, events.get(i))
+                        .map(BatchItem::published)
+                        .onFailure().recoverWithItem(e -> BatchItem.refused(problems.toProblem(e, uri.getPath()), e)))
+                .collect().asList()
+                .map(BatchResult::new)
+                .invoke(EventResource::failIfRedisWasDown);
+    }
+
+    /** A batch of which nothing could reach Redis is a 503, so a client's ordinary retry handles it. */
+    private static void failIfRedisWasDown(BatchResult result) {
+        if (result.results().stream().allMatch(BatchItem::unavailable)) {
+            throw (RuntimeException) result.results().get(0).failure();
+        }
+    }
+
+    /** The body of a batch request. */
+    public record BatchRequest(List<PublishRequest> events) {
+    }
+
+    /** The answer to a batch: one item per event, in order. */
+    public record BatchResult(List<BatchItem> results) {
+    }
+
+    /** The 202 body of a published event, or the problem of a refused one. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BatchItem(String id, String channel, String epoch, Long offset, Integer status, String title,
+            String detail, String code, @com.fasterxml.jackson.annotation.JsonIgnore Throwable failure) {
+
+        static BatchItem published(Published p) {
+            return new BatchItem(p.id(), p.channel(), p.epoch(), p.offset(), null, null, null, null, null);
+        }
+
+        static BatchItem refused(Problem problem, Throwable failure) {
+            return new BatchItem(null, null, null, null, problem.status(), problem.title(), problem.detail(),
+                    problem.code(), failure);
+        }
+
+        boolean unavailable() {
+            return status != null && status == 503;
+        }
+    }
+}
