@@ -39,9 +39,10 @@ test('presence shows both browsers, messages cross gateways, a too fast message 
   await a.waitForSelector('#messages .msg:has-text("Hello from gateway 2")', { timeout: 15_000 });
 
   // two messages within a second: the gateway allows one per second and per connection
+  await a.waitForTimeout(1100);
   await a.fill('#chat-text', 'first');
   await a.click('#chat-send');
-  await a.waitForSelector('#messages .msg:has-text("first")');
+  await a.waitForFunction(() => document.querySelector('#chat-text').value === '', null, { timeout: 5000 });
   await a.fill('#chat-text', 'second, too fast');
   await a.click('#chat-send');
   await a.waitForSelector('#chat-feedback[data-code="rate_limited"] .notice', { timeout: 10_000 });

@@ -1,7 +1,7 @@
 // Two browsers on /recipes, each connected to a different gateway, see each other's changes live.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, requireSuite, waitForIndicator, eventually, runId, screenshot, GATEWAY_1, GATEWAY_2 } from './support.js';
+import { launchBrowser, requireSuite, waitForIndicator, eventually, runId, screenshot, GATEWAY_1, GATEWAY_2, RELAY } from './support.js';
 
 let alice;
 let bob;
@@ -23,7 +23,16 @@ test('a recipe created in one browser appears in the other, which is on another 
   assert.ok(nodeA && nodeB, 'the indicator names the gateway node');
   assert.notEqual(nodeA, nodeB, 'the two browsers are on different gateways');
 
-  const title = `Phở bò ${runId()}`;
+  // two recipes made by another backend client, so that the list is not a single row
+  const id = runId();
+  const seeded = [];
+  for (const r of [
+    { title: `Bún chả ${id}`, summary: 'Grilled pork with rice vermicelli and herbs', ingredients: ['pork belly', 'vermicelli', 'fish sauce'], minutes: 60 },
+    { title: `Gỏi cuốn ${id}`, summary: 'Fresh spring rolls with shrimp', ingredients: ['rice paper', 'shrimp', 'mint'], minutes: 25 },
+  ]) seeded.push(await createRecipe(r));
+  for (const s of seeded) await b.waitForSelector(`#recipe-list tr[data-recipe-id="${s.id}"]`, { timeout: 15_000 });
+
+  const title = `Phở bò ${id}`;
   await a.fill('#recipe-title', title);
   await a.fill('#recipe-summary', 'Beef noodle soup with star anise');
   await a.fill('#recipe-ingredients', 'rice noodles, beef, star anise, ginger');
@@ -41,5 +50,18 @@ test('a recipe created in one browser appears in the other, which is on another 
   await b.click(`${row} button.danger`);
   await a.waitForSelector(row, { state: 'detached', timeout: 15_000 });
   await eventually(async () => (await a.textContent('#recipe-activity')).includes(`deleted “${title}”`), { message: 'the delete in the activity list' });
+  for (const s of seeded) await deleteRecipe(s.id);
+  for (const s of seeded) await a.waitForSelector(`#recipe-list tr[data-recipe-id="${s.id}"]`, { state: 'detached', timeout: 15_000 });
   assert.deepEqual(alice.errors.concat(bob.errors), []);
 });
+
+async function createRecipe(body) {
+  const res = await fetch(`${RELAY}/api/recipes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(res.status, 201, await res.clone().text());
+  return res.json();
+}
+
+async function deleteRecipe(id) {
+  const res = await fetch(`${RELAY}/api/recipes/${id}`, { method: 'DELETE' });
+  assert.equal(res.status, 200);
+}

@@ -16,6 +16,9 @@ final class FrameScanner {
     /** The key the bench puts its send time under in the event's data. */
     static final String SENT_KEY = "benchNanos";
     private static final byte[] SENT = bytes("\"" + SENT_KEY + "\":");
+    /** The key of the publisher's sequence number in the event's data. */
+    static final String SEQ_KEY = "benchSeq";
+    private static final byte[] SEQ = bytes("\"" + SEQ_KEY + "\":");
 
     /** Returned when a number is not in the frame. */
     static final long ABSENT = Long.MIN_VALUE;
@@ -35,6 +38,11 @@ final class FrameScanner {
     /** The publisher's {@code System.nanoTime()} at send (may be negative), or {@link #ABSENT}. */
     static long sentNanos(Buffer frame) {
         return numberAfter(frame, SENT);
+    }
+
+    /** The publisher's sequence number of the event, or {@link #ABSENT}. */
+    static long sequence(Buffer frame) {
+        return numberAfter(frame, SEQ);
     }
 
     private static long numberAfter(Buffer frame, byte[] key) {

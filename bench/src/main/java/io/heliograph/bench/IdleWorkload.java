@@ -23,6 +23,7 @@ final class IdleWorkload {
         int connections = args.integer("connections", 10_000, 1, Rig.MAX_CONNECTIONS);
         int channelCount = args.integer("channels", 100, 1, connections);
         int settleSeconds = args.integer("settle", 5, 0, 120);
+        int warmupConnections = args.integer("warmup-connections", 200, 0, 5_000);
         boolean gc = args.flag("gc");
         String namespace = args.string("namespace", "prices");
         Rig.checkConnections(connections);
@@ -33,13 +34,23 @@ final class IdleWorkload {
                         + rig.url.getPort() + " for this user, and no .heliograph/pids/gateway-1.pid)");
             }
             ProcessProbe gateway = rig.gateway.get();
-            rig.startWatchdog(connections / rig.connectRate + 2L * rig.connectTimeoutMillis / 1000 + 2L * settleSeconds + 60);
+            rig.startWatchdog((connections + warmupConnections) / rig.connectRate + 2L * rig.connectTimeoutMillis / 1000 + 2L * settleSeconds + 60);
             String run = Rig.runId();
             List<String> assignment = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
                 assignment.add(namespace + ".bench-" + run + "-" + (i % channelCount));
             }
 
+            if (warmupConnections > 0) {
+                // Opened and closed before the baseline, so class loading and JIT of the connection path are not counted per connection.
+                Fleet warmup = new Fleet(rig.vertx, rig.url, rig.eventLoops, warmupConnections, rig.perAddress, rig.connectTimeoutMillis,
+                        (connection, frame, now) -> { });
+                System.err.printf("w3: warm-up: %d connections opened and closed ...%n", warmupConnections);
+                warmup.open(assignment.subList(0, Math.min(warmupConnections, connections)), rig.connectRate,
+                        System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+                warmup.closeAll(TimeUnit.SECONDS.toNanos(10));
+                Rig.sleep(Duration.ofSeconds(2));
+            }
             Optional<String> heapBefore = gc ? collect(gateway) : Optional.empty();
             long rssBefore = gateway.rssBytes();
             String statsBefore = rig.gatewayStats();
@@ -80,13 +91,18 @@ final class IdleWorkload {
             report.row("connect (TCP+upgrade)", Histograms.summary(fleet.connectMicros()));
             report.row("subscribe round trip", Histograms.summary(fleet.subscribeMicros()));
             report.section("gateway memory");
-            report.row("RSS before", Report.mib(rssBefore));
+            report.row("RSS before", Report.mib(rssBefore) + (warmupConnections > 0 ? " (after " + warmupConnections
+                    + " warm-up connections opened and closed)" : ""));
             report.row("RSS after " + settleSeconds + " s settle", Report.mib(rssAfter));
             report.row("RSS per connection", idle == 0 ? "n/a" : perConnection(rssAfter - rssBefore, idle));
             if (gc) {
                 report.row("RSS after GC.run", Report.mib(rssAfterGc) + "  => " + (idle == 0 ? "n/a" : perConnection(rssAfterGc - rssBefore, idle)));
                 report.row("heap before (after GC)", heapBefore.orElse("jcmd GC.heap_info unavailable"));
                 report.row("heap after (after GC)", heapAfter.orElse("jcmd GC.heap_info unavailable"));
+                long usedBefore = usedKiB(heapBefore);
+                long usedAfter = usedKiB(heapAfter);
+                report.row("live heap per connection", usedBefore < 0 || usedAfter < 0 || idle == 0 ? "n/a"
+                        : Report.fixed((usedAfter - usedBefore) / (double) idle, 2) + " KiB (heap used after a full GC, after - before)");
             }
             report.section("gateway CPU");
             report.row("while connecting", Report.fixed(cpu0.coresUntil(cpu1), 2) + " cores");
@@ -102,6 +118,17 @@ final class IdleWorkload {
 
     private static String perConnection(long bytes, int connections) {
         return Report.fixed(bytes / 1024.0 / connections, 2) + " KiB";
+    }
+
+    private static final java.util.regex.Pattern USED = java.util.regex.Pattern.compile("used (\\d+)K");
+
+    /** Heap used in KiB from the first line of {@code GC.heap_info}, or -1. */
+    private static long usedKiB(Optional<String> heapInfo) {
+        if (heapInfo.isEmpty()) {
+            return -1;
+        }
+        java.util.regex.Matcher used = USED.matcher(heapInfo.get());
+        return used.find() ? Long.parseLong(used.group(1)) : -1;
     }
 
     /** A full collection in the gateway through its own JDK's jcmd, then the heap summary after it. */

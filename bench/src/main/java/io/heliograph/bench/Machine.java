@@ -14,7 +14,8 @@ final class Machine {
     static void describe(Report report) {
         report.row("machine", Runtime.getRuntime().availableProcessors() + " CPUs (" + cpuModel() + "), "
                 + Report.mib(memTotalBytes()) + " RAM");
-        report.row("load average", firstLine("/proc/loadavg"));
+        report.row("load average", String.join(" ", java.util.Arrays.asList(firstLine("/proc/loadavg").split(" ")).subList(0, 3))
+                + " (1/5/15 min; above the CPU count means a busy machine)");
         report.row("bench JVM", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version")
                 + ", " + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
     }

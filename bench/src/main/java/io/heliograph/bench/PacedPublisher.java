@@ -34,6 +34,8 @@ final class PacedPublisher {
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Histogram ackMicros = Histograms.micros();
     private long sent;
+    /** Events with a lower sequence number belong to the warm-up and are not counted. */
+    private volatile long measureFrom;
 
     PacedPublisher(EventPublisher publisher, List<String> channels, int perSecond, int paddingChars, int maxInFlight) {
         this.publisher = publisher;
@@ -47,13 +49,14 @@ final class PacedPublisher {
     void run(long durationNanos) {
         long start = System.nanoTime();
         long end = start + durationNanos;
-        long total = durationNanos * perSecond / 1_000_000_000L;
+        long first = sent;
+        long total = first + durationNanos * perSecond / 1_000_000_000L;
         while (sent < total) {
             long now = System.nanoTime();
             if (now > end + TimeUnit.SECONDS.toNanos(5)) {
                 break; // the publish path cannot keep up; what was not sent is reported as skipped
             }
-            long due = Math.min(total, (now - start) * perSecond / 1_000_000_000L + 1);
+            long due = Math.min(total, first + (now - start) * perSecond / 1_000_000_000L + 1);
             while (sent < due) {
                 if (inFlight.get() >= maxInFlight) {
                     skipped.increment();
@@ -69,17 +72,20 @@ final class PacedPublisher {
 
     private void publish(String channel) {
         long t = System.nanoTime();
+        long seq = sent;
         Map<String, Object> data = new LinkedHashMap<>();
         data.put(FrameScanner.SENT_KEY, t);
-        data.put("seq", sent);
+        data.put(FrameScanner.SEQ_KEY, seq);
         if (!padding.isEmpty()) {
             data.put("pad", padding);
         }
         inFlight.incrementAndGet();
         publisher.publish(channel, CloudEvent.of("/heliograph-bench", "price-update", channel, data))
                 .subscribe().with(published -> {
-                    Histograms.recordNanos(ackMicros, System.nanoTime() - t);
-                    acknowledged.increment();
+                    if (seq >= measureFrom) {
+                        Histograms.recordNanos(ackMicros, System.nanoTime() - t);
+                        acknowledged.increment();
+                    }
                     inFlight.decrementAndGet();
                 }, failure -> {
                     String reason = failure instanceof PublishException p ? p.reason().name() + ": " + p.getMessage()
@@ -95,6 +101,20 @@ final class PacedPublisher {
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
+    }
+
+    /** Forgets the counts and timings so far (after a warm-up); the schedule goes on. */
+    void resetCounts() {
+        measureFrom = sent;
+        acknowledged.reset();
+        skipped.reset();
+        failures.clear();
+        ackMicros.reset();
+    }
+
+    /** The first sequence number counted (0 without a warm-up). */
+    long measureFrom() {
+        return measureFrom;
     }
 
     long attempted() {

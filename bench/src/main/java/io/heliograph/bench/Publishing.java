@@ -30,10 +30,13 @@ final class Publishing implements AutoCloseable {
     private static final String NAMESPACE_DEFAULTS = "/META-INF/microprofile-config.properties";
     private static final String PREFIX = "heliograph.namespaces.";
 
+    private final Vertx vertx;
     private final Redis redis;
     private final RedisEventPublisher publisher;
 
-    Publishing(Vertx vertx, String redisUrl) {
+    /** Publishing gets its own event loop, so replies from Redis never queue behind the receiving connections' frames. */
+    Publishing(String redisUrl) {
+        this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
                 .setMaxPoolSize(8).setMaxPoolWaiting(100_000));
         // Bench channels are throwaway: their keys expire after an hour instead of the default 24 h.
@@ -55,6 +58,7 @@ final class Publishing implements AutoCloseable {
     @Override
     public void close() {
         redis.close();
+        vertx.closeAndAwait();
     }
 
     /** The namespace table from heliograph-core's defaults (the gateway under test uses the same ones). */

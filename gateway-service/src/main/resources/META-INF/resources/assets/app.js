@@ -97,7 +97,8 @@ export const fmt = {
   },
   price(v) {
     if (!isNum(v)) return DASH;
-    const digits = Math.abs(v) >= 1000 ? 2 : Math.abs(v) >= 1 ? 2 : 5;
+    const a = Math.abs(v);
+    const digits = a >= 10 ? 2 : a >= 1 ? 4 : 5; // FX rates need their pips
     return v.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
   },
   usd(v, locale) {
@@ -273,7 +274,7 @@ export function chartTheme() {
 }
 
 /** Common Chart.js options for live line charts over time (x = epoch ms). */
-export function lineOptions({ yTicks, legend = false, suggestedMin } = {}) {
+export function lineOptions({ yTicks, legend = false, suggestedMin, integer = false } = {}) {
   const t = chartTheme();
   return {
     animation: false,
@@ -294,7 +295,7 @@ export function lineOptions({ yTicks, legend = false, suggestedMin } = {}) {
       },
       y: {
         suggestedMin,
-        ticks: { color: t.text, maxTicksLimit: 6, callback: yTicks },
+        ticks: { color: t.text, maxTicksLimit: 6, precision: integer ? 0 : undefined, callback: yTicks },
         grid: { color: t.grid },
       },
     },

@@ -9,7 +9,7 @@ const T = {
     marketCap: 'Total market cap', change24h: '24h change', btcPrice: 'Bitcoin price', dominance: 'BTC dominance',
     dominanceSub: 'share of the total market cap', fearGreed: 'Fear & Greed index', rsi: 'RSI (BTC/USDT)',
     rsiNone: 'Not configured (no TAAPI secret)', rsiInterval: 'interval', overbought: 'overbought', oversold: 'oversold', neutral: 'neutral',
-    chart: 'BTC price', chartMeta: 'from the summaries received', sources: 'Sources', source: 'Source', status: 'Status',
+    chart: 'BTC price', chartMeta: 'BTC/USD ticks, live', sources: 'Sources', source: 'Source', status: 'Status',
     lastSuccess: 'Last success', staleSince: 'Stale since', lastError: 'Last error', updated: 'Updated', waiting: 'Waiting for the first summary…',
     simulated: 'simulated data', live: 'live data', never: 'never',
     statusNames: { ok: 'ok', stale: 'stale', error: 'error' },
@@ -24,7 +24,7 @@ const T = {
     marketCap: 'Tổng vốn hoá thị trường', change24h: 'Thay đổi 24 giờ', btcPrice: 'Giá Bitcoin', dominance: 'Tỷ lệ thống trị BTC',
     dominanceSub: 'tỷ trọng trong tổng vốn hoá', fearGreed: 'Chỉ số Sợ hãi & Tham lam', rsi: 'RSI (BTC/USDT)',
     rsiNone: 'Chưa cấu hình (không có khoá TAAPI)', rsiInterval: 'khung', overbought: 'quá mua', oversold: 'quá bán', neutral: 'trung tính',
-    chart: 'Giá BTC', chartMeta: 'từ các bản tóm tắt đã nhận', sources: 'Nguồn dữ liệu', source: 'Nguồn', status: 'Trạng thái',
+    chart: 'Giá BTC', chartMeta: 'giá BTC/USD theo thời gian thực', sources: 'Nguồn dữ liệu', source: 'Nguồn', status: 'Trạng thái',
     lastSuccess: 'Thành công gần nhất', staleSince: 'Cũ từ', lastError: 'Lỗi gần nhất', updated: 'Cập nhật', waiting: 'Đang chờ bản tóm tắt đầu tiên…',
     simulated: 'dữ liệu mô phỏng', live: 'dữ liệu thật', never: 'chưa có',
     statusNames: { ok: 'tốt', stale: 'cũ', error: 'lỗi' },
@@ -37,6 +37,7 @@ const T = {
 
 let lang = localStorage.getItem('hg-lang') === 'vi' ? 'vi' : 'en';
 let summary = null; // the last dashboard-summary data
+const MAX_POINTS = 600; // BTC/USD ticks kept for the chart
 const btcPoints = []; // {x: ms, y: price}
 
 const langSwitch = h('div', { class: 'seg', role: 'group', 'aria-label': 'Language' },
@@ -65,9 +66,13 @@ const gauge = new Chart(gaugeCanvas, {
 const priceChart = new Chart(priceCanvas, {
   type: 'line',
   data: { datasets: [{ label: 'BTC', data: btcPoints, borderColor: chartTheme().accent, backgroundColor: 'rgba(91,140,255,0.12)', fill: true }] },
-  options: lineOptions({ yTicks: (v) => fmt.compactUsd(v, T[lang].locale) }),
+  options: lineOptions({ yTicks: (v) => usdTick(v, T[lang].locale) }),
 });
 followTheme(() => [priceChart]);
+
+function usdTick(v, locale) {
+  return v.toLocaleString(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+}
 
 function fgColor(v) {
   if (typeof v !== 'number') return '#888';
@@ -143,7 +148,7 @@ function render() {
 
   // chart
   priceChart.data.datasets[0].label = t.chart;
-  priceChart.options.scales.y.ticks.callback = (v) => fmt.compactUsd(v, t.locale);
+  priceChart.options.scales.y.ticks.callback = (v) => usdTick(v, t.locale);
   fill(chartCard, h('div', { class: 'card-head' }, h('h2', null, t.chart), h('span', { class: 'meta' }, t.chartMeta)), h('div', { class: 'chart-box' }, priceCanvas));
   priceChart.update('none');
 
@@ -167,24 +172,35 @@ function setLang(next) {
   render();
 }
 
-function addPoint(s, at) {
-  if (!s || typeof s.btcPriceUsd !== 'number') return;
-  const x = new Date(s.updatedAt || at || Date.now()).getTime();
-  const last = btcPoints[btcPoints.length - 1];
-  if (last && last.x >= x) return;
-  btcPoints.push({ x, y: s.btcPriceUsd });
-  if (btcPoints.length > 500) btcPoints.shift();
-}
-
-function accept(s, at) {
+function accept(s) {
   if (!s || typeof s !== 'object') return;
   summary = s;
-  addPoint(s, at);
   render();
 }
 
-// The chart starts from the channel's history, then follows the live events.
-client.subscribe('crypto.summary', (event) => accept(event.data, event.time), {
+// The BTC chart follows the live BTC/USD ticks, starting from that channel's history.
+function addTick(d) {
+  if (!d || typeof d.price !== 'number') return;
+  const x = new Date(d.timestamp || Date.now()).getTime();
+  const last = btcPoints[btcPoints.length - 1];
+  if (last && last.x >= x) return;
+  btcPoints.push({ x, y: d.price });
+  if (btcPoints.length > MAX_POINTS) btcPoints.shift();
+}
+client.history('prices.btc-usd', { limit: MAX_POINTS }).then((r) => {
+  const older = r.events.map((f) => f.event && f.event.data).filter((d) => d && typeof d.price === 'number');
+  const merged = [...older.map((d) => ({ x: new Date(d.timestamp).getTime(), y: d.price })), ...btcPoints]
+    .filter((p) => Number.isFinite(p.x)).sort((a, b) => a.x - b.x);
+  btcPoints.length = 0;
+  for (const p of merged) if (!btcPoints.length || p.x > btcPoints[btcPoints.length - 1].x) btcPoints.push(p);
+  priceChart.update('none');
+}).catch(() => { /* history is a nicety; live ticks still come */ });
+client.subscribe('prices.btc-usd', (event) => {
+  addTick(event.data);
+  priceChart.update('none');
+});
+
+client.subscribe('crypto.summary', (event) => accept(event.data), {
   onSubscribed: (info) => {
     if (info.offset === 0 && !summary) {
       // nothing published yet on this channel: ask the fetcher directly once
@@ -192,11 +208,6 @@ client.subscribe('crypto.summary', (event) => accept(event.data, event.time), {
     }
   },
 });
-client.history('crypto.summary', { limit: 100 }).then((r) => {
-  for (const f of r.events) addPoint(f.event && f.event.data, f.event && f.event.time);
-  btcPoints.sort((a, b) => a.x - b.x);
-  priceChart.update('none');
-}).catch(() => { /* history is a nicety; live events still come */ });
 
 render();
 setInterval(() => {

@@ -43,19 +43,19 @@ main.append(
 const nodes = new Map();
 
 const charts = [];
-function makeChart(canvas, y) {
-  const chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: lineOptions({ legend: true, suggestedMin: 0, yTicks: y }) });
+function makeChart(canvas, y, integer) {
+  const chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: lineOptions({ legend: true, suggestedMin: 0, yTicks: y, integer }) });
   charts.push(chart);
   return chart;
 }
-const deliveriesChart = makeChart(deliveriesCanvas, (v) => fmt.num(v));
-const clientsChart = makeChart(clientsCanvas, (v) => (Number.isInteger(v) ? v : ''));
+const deliveriesChart = makeChart(deliveriesCanvas, (v) => fmt.num(v, v % 1 ? 1 : 0), false);
+const clientsChart = makeChart(clientsCanvas, (v) => fmt.num(v), true);
 followTheme(() => charts);
 
 function dataset(chart, node) {
   let ds = chart.data.datasets.find((d) => d.label === node);
   if (!ds) {
-    ds = { label: node, data: [], borderColor: colorFor(node), backgroundColor: colorFor(node, 0.15), fill: false };
+    ds = { label: node, data: [], borderColor: colorFor(node), backgroundColor: colorFor(node, 0.12), fill: 'origin' };
     chart.data.datasets.push(ds);
   }
   return ds;

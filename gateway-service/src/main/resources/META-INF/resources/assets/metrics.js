@@ -15,7 +15,7 @@ function cpuPercent(d) {
 const METRICS = [
   { key: 'cpu', title: 'CPU', unit: '% of one machine', value: cpuPercent, ticks: (v) => `${fmt.num(v, 0)}%` },
   { key: 'heap', title: 'Heap used', unit: 'MiB (dashed: max)', value: (d) => (typeof d.heapUsedBytes === 'number' ? d.heapUsedBytes / 1048576 : null), max: (d) => (typeof d.heapMaxBytes === 'number' && d.heapMaxBytes > 0 ? d.heapMaxBytes / 1048576 : null), ticks: (v) => `${fmt.num(v, 0)}` },
-  { key: 'threads', title: 'Threads', unit: 'live threads', value: (d) => (typeof d.threads === 'number' ? d.threads : null), ticks: (v) => (Number.isInteger(v) ? v : '') },
+  { key: 'threads', title: 'Threads', unit: 'live threads', integer: true, value: (d) => (typeof d.threads === 'number' ? d.threads : null), ticks: (v) => fmt.num(v) },
   { key: 'counter', title: 'Main counter', unit: 'increase per second', rate: true, value: (d) => (d.counter && typeof d.counter.value === 'number' ? d.counter.value : null), ticks: (v) => fmt.num(v, v < 10 ? 1 : 0) },
 ];
 
@@ -55,7 +55,7 @@ for (const m of METRICS) {
     h('div', { class: 'card-head' }, h('h2', null, m.title), h('span', { class: 'meta', 'data-field': 'unit' }, m.unit)),
     h('div', { class: 'chart-box small' }, canvas));
   chartsBox.append(card);
-  const chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: lineOptions({ legend: true, suggestedMin: 0, yTicks: m.ticks }) });
+  const chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: lineOptions({ legend: true, suggestedMin: 0, yTicks: m.ticks, integer: !!m.integer }) });
   charts.set(m.key, { chart, card, metric: m });
 }
 followTheme(() => [...charts.values()].map((c) => c.chart));

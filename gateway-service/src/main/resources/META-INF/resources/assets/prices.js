@@ -42,7 +42,7 @@ const sparks = new Map();
 for (const [slug, label, name] of SYMBOLS) {
   const canvas = h('canvas', { 'aria-label': `${label} sparkline` });
   const card = h('div', { class: 'card ticker', 'data-symbol': slug },
-    h('div', { class: 'row' }, h('span', { class: 'sym' }, label), h('span', { class: 'faint' }, name), h('span', { class: 'spacer' }), h('span', { 'data-field': 'sim' })),
+    h('div', { class: 'row' }, h('span', { class: 'sym' }, label), h('span', { class: 'faint name' }, name), h('span', { class: 'spacer' }), h('span', { 'data-field': 'sim' })),
     h('div', { class: 'px', 'data-field': 'price' }, '—'),
     h('div', { class: 'row' }, h('span', { 'data-field': 'change' }, change(null)), h('span', { class: 'spacer' }), h('span', { class: 'faint', 'data-field': 'time' }, 'waiting…')),
     h('div', { style: { height: '46px', marginTop: '6px' } }, canvas));

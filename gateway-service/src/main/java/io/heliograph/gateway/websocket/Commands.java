@@ -74,7 +74,7 @@ public class Commands {
             return;
         }
         if (!session.commands.tryTake()) {
-            sessions.rateLimitHits.incrementAndGet();
+            sessions.rateLimited();
             refuse(session, id, ErrorCode.RATE_LIMITED, "more than " + config.commandRate() + " commands per second");
             return;
         }
@@ -129,6 +129,17 @@ public class Commands {
         session.strikes++;
         if (session.strikes >= config.abuseThreshold()) {
             session.client.close(code == ErrorCode.RATE_LIMITED ? CloseCodes.RATE_LIMIT : CloseCodes.POLICY);
+        }
+    }
+
+    /**
+     * Forgets a connection at once (slow consumer, dead peer): its subscriptions and presence go now,
+     * not when its close handshake ends, which a peer that does not read may delay for seconds.
+     */
+    void drop(String connectionId) {
+        Session session = sessions.remove(connectionId);
+        if (session != null) {
+            closed(session);
         }
     }
 
@@ -197,7 +208,7 @@ public class Commands {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "data.text must be 1.." + config.chatTextMax() + " characters");
         }
         if (!session.publishes.tryTake()) {
-            sessions.rateLimitHits.incrementAndGet();
+            sessions.rateLimited();
             throw new ProtocolException(ErrorCode.RATE_LIMITED,
                     "at most " + config.clientPublishRate() + " message(s) per second; wait and send again");
         }

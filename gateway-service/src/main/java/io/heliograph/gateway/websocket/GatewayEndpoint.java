@@ -57,7 +57,10 @@ public class GatewayEndpoint {
         String expires = connection.userData().get(UpgradeCheck.EXPIRES);
         String address = connection.userData().get(UpgradeCheck.ADDRESS);
         WebSocketTransport transport = new WebSocketTransport(connection, Vertx.currentContext(),
-                config.outboundBufferBytes(), sessions.slowConsumerCloses::incrementAndGet);
+                config.outboundBufferBytes(), () -> {
+                    sessions.slowConsumerClosed();
+                    commands.drop(connection.id());
+                });
         Client client = new Client(sessionId, user, transport, hub, history);
         Session session = new Session(client, connection, transport, address == null ? "unknown" : address,
                 new TokenBucket(config.commandRate(), config.commandBurst()),

@@ -25,16 +25,19 @@ public class Heartbeats {
 
     private final GatewayConfig config;
     private final Sessions sessions;
+    private final Commands commands;
 
-    public Heartbeats(GatewayConfig config, Sessions sessions) {
+    public Heartbeats(GatewayConfig config, Sessions sessions, Commands commands) {
         this.config = config;
         this.sessions = sessions;
+        this.commands = commands;
     }
 
     @Scheduled(every = "${heliograph.gateway.heartbeat:25s}", delayed = "${heliograph.gateway.heartbeat:25s}")
     void ping() {
         for (Session session : sessions.all()) {
             if (session.missedPongs >= 2) {
+                commands.drop(session.connection.id());
                 session.client.close(CloseCodes.GOING_AWAY);
                 continue;
             }

@@ -21,8 +21,8 @@ public class Sessions {
 
     private final Map<String, Session> byConnection = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-    final AtomicLong slowConsumerCloses = new AtomicLong();
-    final AtomicLong rateLimitHits = new AtomicLong();
+    private final AtomicLong slowConsumerCloses = new AtomicLong();
+    private final AtomicLong rateLimitHits = new AtomicLong();
     private volatile boolean draining;
 
     void add(String connectionId, Session session) {
@@ -53,6 +53,14 @@ public class Sessions {
 
     public int count() {
         return byConnection.size();
+    }
+
+    void slowConsumerClosed() {
+        slowConsumerCloses.incrementAndGet();
+    }
+
+    void rateLimited() {
+        rateLimitHits.incrementAndGet();
     }
 
     public long slowConsumerCloses() {

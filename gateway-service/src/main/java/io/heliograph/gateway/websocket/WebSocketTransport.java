@@ -8,18 +8,21 @@ import io.heliograph.gateway.hub.Transport;
 import io.heliograph.gateway.protocol.CloseCodes;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Context;
+import io.vertx.core.http.WebSocketBase;
 
 /**
  * {@link Transport} over a websockets-next connection. Every write goes through one queue that is
  * drained on the connection's own event loop, so frames keep the order of the calls whatever
  * thread makes them, and a burst of frames costs one task, not one per frame.
  *
- * <p>Queued bytes count until the socket has taken them; past the limit the client is a slow
- * consumer: it is closed with 4009 and its queue is dropped, so its memory is released.
+ * <p>The outbound buffer of the connection (Netty's, sized to {@code outbound-buffer-bytes} as its
+ * high water mark) plus this queue may hold at most that many bytes: a client that does not read
+ * fills it, is closed with 4009 and its queue is dropped, so its memory is released.
  */
 final class WebSocketTransport implements Transport {
 
     private final WebSocketConnection connection;
+    private final WebSocketBase socket;
     private final Context context;
     private final long limit;
     private final Runnable onSlowConsumer;
@@ -30,6 +33,8 @@ final class WebSocketTransport implements Transport {
 
     WebSocketTransport(WebSocketConnection connection, Context context, long limit, Runnable onSlowConsumer) {
         this.connection = connection;
+        this.socket = VertxSockets.of(connection);
+        this.socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, limit));
         this.context = context;
         this.limit = limit;
         this.onSlowConsumer = onSlowConsumer;
@@ -55,14 +60,14 @@ final class WebSocketTransport implements Transport {
         scheduled.set(false);
         String frame;
         while ((frame = queue.poll()) != null) {
-            int size = frame.length();
-            connection.sendText(frame).subscribe().with(ok -> queued.addAndGet(-size), failure -> queued.addAndGet(-size));
+            queued.addAndGet(-frame.length());
+            if (socket.writeQueueFull()) {
+                onSlowConsumer.run();
+                close(CloseCodes.SLOW_CONSUMER);
+                return;
+            }
+            socket.writeTextMessage(frame);
         }
-    }
-
-    /** Characters queued and not yet taken by the socket. */
-    long queuedBytes() {
-        return queued.get();
     }
 
     /**
