@@ -2,7 +2,7 @@
 // docs/screenshots/ (recipes and chat are taken by their own tests).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, requireSuite, waitForIndicator, eventually, screenshot, GATEWAY_1, GATEWAY_2 } from './support.js';
+import { launchBrowser, requireSuite, waitForIndicator, eventually, screenshot, GATEWAY_1, GATEWAY_2, MONITOR } from './support.js';
 
 let browser;
 before(async () => {
@@ -26,6 +26,7 @@ test('/ shows the fleet: every gateway with its connections and deliveries per s
   const clients = Number(await mine.locator('[data-field="connectedClients"]').textContent());
   assert.ok(clients >= 1, `connected clients on ${node}: ${clients}`);
   await eventually(async () => (await page.evaluate(() => Chart.getChart('chart-clients').data.datasets.reduce((n, d) => n + d.data.length, 0))) >= 4, { message: 'chart points' });
+  await page.waitForTimeout(15_000); // some history in the charts for the screenshot
   await screenshot(page, 'index');
   assert.deepEqual(browser.errors, []);
 });
@@ -60,7 +61,7 @@ test('/prices ticks: prices, an activity log and update statistics', async () =>
   await eventually(async () => (await page.locator('#activity tr').count()) >= 3, { timeout: 60_000, message: 'three price updates in the log' });
   const ticking = await page.locator('#tickers [data-field="price"]').evaluateAll((els) => els.filter((e) => e.textContent.trim() !== '—').length);
   assert.ok(ticking >= 1, `${ticking} symbols have a price`);
-  assert.ok(Number((await text(page, '[data-field="total"]')).replace(/\D/g, '')) >= 3);
+  await eventually(async () => Number((await text(page, '[data-field="total"]')).replace(/\D/g, '')) >= 3, { message: 'the statistics count the updates' });
   await page.waitForTimeout(2000);
   await screenshot(page, 'prices');
   assert.deepEqual(browser.errors, []);
@@ -69,6 +70,12 @@ test('/prices ticks: prices, an activity log and update statistics', async () =>
 test('/consumers: a record sent from the form moves through the live log to processed', async () => {
   const page = await browser.page(`${GATEWAY_1}/consumers/`);
   await waitForIndicator(page, 'open');
+  // records from another producer reach the live log too; one of them fails validation
+  for (const body of [{ id: 'e2e-1', amount: 12.5, currency: 'EUR' }, { id: 'e2e-2', note: 'no amount: fails validation' }]) {
+    const res = await fetch(`${MONITOR}/api/producers/send/single`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(res.status, 202, await res.text());
+  }
+  await page.waitForSelector('#record-log tr[data-status="FAILED"]', { timeout: 60_000 });
   await page.click('button[data-mode="csv"]');
   await page.click('#produce-send');
   const notice = await page.waitForSelector('#produce-result .notice', { timeout: 20_000 });

@@ -420,3 +420,28 @@ test('close() stops everything: no reconnect and commands are refused', async ()
   assert.equal(WS.sockets.length, 2, 'connect() starts again');
   client.close();
 });
+
+test('the SSE stream\'s subscribed frames deliver the snapshot and set the position, as on the WebSocket', async () => {
+  const { client, clock, ws, fetch } = await setup();
+  for (let i = 0; i < 3; i++) {
+    ws().serverClose(1006);
+    await clock.advance(clock.nextDelay());
+  }
+  const got = collector();
+  const infos = [];
+  client.subscribe('prices.eur-usd', got, { onSubscribed: (i) => infos.push(i) });
+  await clock.advance(0);
+  const req = fetch.requests[0];
+  assert.equal(req.headers['Last-Event-ID'], undefined, 'nothing to resume yet');
+  const snapshot = { op: 'event', channel: 'prices.eur-usd', epoch: 'x1', offset: 798, event: { type: 'price-update', data: { n: 798 } } };
+  const subscribed = { op: 'subscribed', id: 0, channel: 'prices.eur-usd', epoch: 'x1', offset: 798, recovered: false, snapshot };
+  req.write(`retry: 1000\n\nid: prices.eur-usd@x1:798\nevent: subscribed\ndata: ${JSON.stringify(subscribed)}\n\n`);
+  req.frame('prices.eur-usd', 'x1', 798);
+  req.frame('prices.eur-usd', 'x1', 799);
+  await flush();
+  assert.deepEqual(got.offsets(), [798, 799]);
+  assert.equal(got.got[0].snapshot, true);
+  assert.deepEqual(infos, [{ channel: 'prices.eur-usd', epoch: 'x1', offset: 798, recovered: false }]);
+  assert.deepEqual(client.position('prices.eur-usd'), { epoch: 'x1', offset: 799 });
+  client.close();
+});

@@ -473,9 +473,10 @@ export class Heliograph {
     }
   }
 
-  #setState(state, detail = {}) {
+  /** Emits `state` on a change of state (or always with `force`, e.g. a new `welcome` on another node). */
+  #setState(state, { force = false, ...detail } = {}) {
     const previous = this.#state;
-    if (previous === state && !detail.force) return;
+    if (previous === state && !force) return;
     this.#state = state;
     this.#emit('state', {
       state,
@@ -625,6 +626,7 @@ export class Heliograph {
     } else {
       switched = this.policy.wsFailed();
     }
+    if (switched) this.#failQueue(new HeliographError('unavailable', 'the WebSocket is unreachable; commands need it'));
     if (this.policy.mode === 'sse' && !this.#sse) this.#startSse();
     const delay = this.backoff.next();
     this.stats.reconnects += 1;
@@ -914,6 +916,9 @@ export class Heliograph {
     }
     if (frame && frame.op === 'event') {
       this.#onEventFrame(frame, false);
+    } else if (frame && frame.op === 'subscribed' && typeof frame.channel === 'string') {
+      // the stream opens with one `subscribed` per channel, as on the WebSocket
+      this.#onSubscribed(frame.channel, frame);
     }
     // The compound id also carries positions of channels that had no event yet.
     if (e.id) {

@@ -136,6 +136,7 @@ final class FanOutWorkload {
                 report.section("connections");
                 report.row("subscribed", fleet.subscribedCount() + " of " + connections + " (failed " + fleet.failedCount()
                         + ", closed by gateway " + fleet.unexpectedCloses() + ")");
+                report.row("per client event loop", fleet.perEventLoop());
                 report.row("connect phase", Report.fixed(connectNanos / 1e9, 1) + " s at " + rig.connectRate + "/s");
                 report.row("connect (TCP+upgrade)", Histograms.summary(fleet.connectMicros()));
                 report.row("subscribe round trip", Histograms.summary(fleet.subscribeMicros()));

@@ -13,7 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 
+import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -54,16 +56,22 @@ final class Fleet {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder unexpectedCloses = new LongAdder();
     private final Map<String, LongAdder> problems = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> perLoop = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     Fleet(Vertx vertx, URI url, int eventLoops, int connections, int perAddress, int connectTimeoutMillis, EventListener listener) {
         this.url = url;
         this.perAddress = perAddress;
         this.listener = listener;
-        for (int i = 0; i < eventLoops; i++) {
-            // Called from a non-Vert.x thread, each call makes a new event-loop context, round robin over the loops.
-            contexts.add(vertx.getOrCreateContext());
-        }
+        // Verticle instances are placed round robin over the event loops: one context per loop to open connections from.
+        List<Context> placed = java.util.Collections.synchronizedList(new ArrayList<>());
+        vertx.deployVerticle(() -> new AbstractVerticle() {
+            @Override
+            public void start() {
+                placed.add(context);
+            }
+        }, new DeploymentOptions().setInstances(eventLoops)).toCompletionStage().toCompletableFuture().join();
+        contexts.addAll(placed);
         int addresses = (connections + perAddress - 1) / perAddress;
         if (addresses > 254) {
             throw new IllegalArgumentException(connections + " connections need more than 254 source addresses at --per-address " + perAddress);
@@ -179,6 +187,7 @@ final class Fleet {
                     connection.lastOffset = offset;
                     connection.baseline = offset;
                     Histograms.recordNanos(subscribeMicros, now - connection.subscribeStartNanos);
+                    perLoop.computeIfAbsent(Thread.currentThread().getName(), k -> new LongAdder()).increment();
                     settle(connection, true);
                 } else if (!json.getBoolean("recovered", false)) {
                     problem("resubscribe not recovered");
@@ -226,6 +235,13 @@ final class Fleet {
 
     long unexpectedCloses() {
         return unexpectedCloses.sum();
+    }
+
+    /** How the subscribed connections are spread over the client event loops. */
+    String perEventLoop() {
+        Map<String, Long> sorted = new TreeMap<>();
+        perLoop.forEach((k, v) -> sorted.put(k, v.sum()));
+        return sorted.toString();
     }
 
     Histogram connectMicros() {

@@ -140,11 +140,22 @@ export function change(v, digits = 2) {
   return h('span', { class: `chg ${cls}` }, fmt.pct(v, digits));
 }
 
-/** A stable color for a name (avatars, chart series). */
+/** A stable color for a name (FNV-1a hash spread over the hue circle), for avatars. */
 export function colorFor(name, alpha = 1) {
-  let x = 0;
-  for (const ch of String(name)) x = (x * 31 + ch.codePointAt(0)) >>> 0;
-  return `hsla(${x % 360}, 65%, 58%, ${alpha})`;
+  let x = 0x811c9dc5;
+  for (const ch of String(name)) x = Math.imul(x ^ ch.codePointAt(0), 0x01000193) >>> 0;
+  return `hsla(${Math.round((x % 1000) * 0.36)}, 62%, 56%, ${alpha})`;
+}
+
+const PALETTE = ['#5b8cff', '#f5a524', '#2fbf71', '#e5484d', '#a56eff', '#12a594', '#f76b15', '#d6409f', '#8da4ef', '#ffc53d'];
+const assigned = new Map();
+/** Distinct colors for chart series, in first-seen order (the same name keeps its color on the page). */
+export function seriesColor(name, alpha = 1) {
+  if (!assigned.has(name)) assigned.set(name, PALETTE[assigned.size % PALETTE.length]);
+  const hex = assigned.get(name);
+  if (alpha === 1) return hex;
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
 // ---------------------------------------------------------------------------

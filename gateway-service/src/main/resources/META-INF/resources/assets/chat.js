@@ -206,7 +206,6 @@ window.addEventListener('hashchange', () => {
   const r = location.hash.slice(1);
   if (ROOM_PATTERN.test(r) && r !== room) enter(r);
 });
-client.on('welcome', () => { if (sub) refreshPresence(`chat.${room}`, generation); });
 
 renderRooms();
 enter(room);

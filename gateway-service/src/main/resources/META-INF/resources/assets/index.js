@@ -1,7 +1,7 @@
 // `/`: the dashboards, and the fleet view of every gateway (from `system.gateways`).
-import { shell, hg, h, fill, fmt, colorFor, lineOptions, followTheme } from '/assets/app.js';
+import { shell, hg, h, fill, fmt, seriesColor, lineOptions, followTheme } from '/assets/app.js';
 
-const WINDOW_MS = 120_000; // the charts show the last two minutes
+const WINDOW_MS = 60_000; // the charts show the last minute
 const OFFLINE_AFTER_MS = 5_000; // a gateway silent this long is shown as offline
 
 const main = shell({
@@ -55,7 +55,7 @@ followTheme(() => charts);
 function dataset(chart, node) {
   let ds = chart.data.datasets.find((d) => d.label === node);
   if (!ds) {
-    ds = { label: node, data: [], borderColor: colorFor(node), backgroundColor: colorFor(node, 0.12), fill: 'origin' };
+    ds = { label: node, data: [], borderColor: seriesColor(node), backgroundColor: seriesColor(node, 0.12), fill: 'origin' };
     chart.data.datasets.push(ds);
   }
   return ds;
@@ -103,7 +103,7 @@ function renderNodes() {
           : h('span', { class: 'badge ok' }, 'online');
     return h('div', { class: `card node-card${offline ? ' offline' : ''}${mine ? ' mine' : ''}`, 'data-node': node },
       h('div', { class: 'row' },
-        h('span', { class: 'dot', style: { width: '10px', height: '10px', borderRadius: '50%', background: colorFor(node) } }),
+        h('span', { class: 'dot', style: { width: '10px', height: '10px', borderRadius: '50%', background: seriesColor(node) } }),
         h('span', { class: 'node-name' }, node), h('span', { class: 'spacer' }), status),
       mine ? h('div', { class: 'faint', style: { fontSize: '12px', marginTop: '4px' } }, 'this page is connected here') : null,
       h('div', { class: 'kv' },

@@ -1,7 +1,7 @@
 // `/metrics`: live process metrics of every service (`metrics.<service>`, one event a second from
 // each instance). A toggle per service stream subscribes / unsubscribes its channel; a toggle per
 // metric shows or hides its chart, and with every metric hidden nothing stays subscribed.
-import { shell, hg, h, fill, fmt, config, colorFor, lineOptions, followTheme } from '/assets/app.js';
+import { shell, hg, h, fill, fmt, config, seriesColor, lineOptions, followTheme } from '/assets/app.js';
 
 const WINDOW_MS = 5 * 60_000;
 
@@ -64,7 +64,7 @@ function series(chart, label, dashed = false) {
   let ds = chart.data.datasets.find((d) => d.label === label);
   if (!ds) {
     const base = label.replace(/ max$/, '');
-    ds = { label, data: [], borderColor: colorFor(base), backgroundColor: colorFor(base, 0.1), borderDash: dashed ? [4, 4] : undefined, borderWidth: dashed ? 1 : 2 };
+    ds = { label, data: [], borderColor: seriesColor(base), backgroundColor: seriesColor(base, 0.1), borderDash: dashed ? [4, 4] : undefined, borderWidth: dashed ? 1 : 2 };
     chart.data.datasets.push(ds);
   }
   return ds;
@@ -153,7 +153,7 @@ function tick() {
     const live = subs.has(service) || subs.has(String(service).replace(/-\d+$/, ''));
     const stale = now - at > 5000;
     return h('tr', { 'data-node': node, class: stale ? 'faint' : '' },
-      h('td', { class: 'mono' }, h('span', { style: { display: 'inline-block', width: '8px', height: '8px', borderRadius: '50%', background: colorFor(node), marginRight: '8px' } }), node),
+      h('td', { class: 'mono' }, h('span', { style: { display: 'inline-block', width: '8px', height: '8px', borderRadius: '50%', background: seriesColor(node), marginRight: '8px' } }), node),
       h('td', { class: 'muted' }, service),
       h('td', { class: 'right' }, cpuPercent(d) === null ? '—' : `${fmt.num(cpuPercent(d), 1)}%`),
       h('td', { class: 'right nowrap' }, `${fmt.bytes(d.heapUsedBytes)} / ${fmt.bytes(d.heapMaxBytes)}`),

@@ -26,7 +26,14 @@ public final class StreamStub {
     private HttpServer server;
 
     public StreamStub start() throws Exception {
-        server = vertx.createHttpServer().webSocketHandler(this::onSocket);
+        // Upgrades are taken explicitly from the request handler, so a refused one is a plain 503.
+        server = vertx.createHttpServer().requestHandler(request -> {
+            if (!accepting) {
+                request.response().setStatusCode(503).end();
+                return;
+            }
+            request.toWebSocket().onSuccess(this::onSocket);
+        });
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return this;
     }
@@ -36,10 +43,6 @@ public final class StreamStub {
     }
 
     private void onSocket(ServerWebSocket ws) {
-        if (!accepting) {
-            ws.reject(503);
-            return;
-        }
         queries.add(ws.query());
         sockets.add(ws);
         long[] timer = { -1 };

@@ -61,6 +61,10 @@ final class WebSocketTransport implements Transport {
         String frame;
         while ((frame = queue.poll()) != null) {
             queued.addAndGet(-frame.length());
+            if (socket.isClosed()) {
+                queue.clear();
+                return;
+            }
             if (socket.writeQueueFull()) {
                 onSlowConsumer.run();
                 close(CloseCodes.SLOW_CONSUMER);

@@ -1,12 +1,16 @@
 package io.heliograph.gateway.support;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -14,30 +18,48 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
-
-/** A protocol-speaking WebSocket client for tests: records every text frame it receives. */
+/** A protocol-speaking WebSocket client for tests, on the JDK's own WebSocket: records every text frame. */
 public final class WsClient implements AutoCloseable {
 
     public static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Vertx VERTX = Vertx.vertx();
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final WebSocket socket;
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private long nextId = 1;
 
-    private WsClient(WebSocket socket) {
-        this.socket = socket;
-        socket.textMessageHandler(frames::add);
-        socket.closeHandler(v -> closed.complete(socket.closeStatusCode() == null ? -1 : (int) socket.closeStatusCode()));
+    /** The listener exists before the handshake, so not even the first frame can be missed. */
+    private WsClient(URI base, String path, Map<String, String> headers) throws Exception {
+        StringBuilder partial = new StringBuilder();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    frames.add(partial.toString());
+                    partial.setLength(0);
+                }
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket ws, Throwable error) {
+                closed.complete(1006);
+            }
+        };
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(URI.create("ws://" + base.getHost() + ":" + base.getPort() + path), listener)
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     public static WsClient connect(URI base) {
@@ -46,9 +68,7 @@ public final class WsClient implements AutoCloseable {
 
     public static WsClient connect(URI base, String path, Map<String, String> headers) {
         try {
-            // Handlers are attached on the event loop as the upgrade completes, so no frame is missed.
-            return open(base, path, headers).map(WsClient::new).toCompletionStage().toCompletableFuture()
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return new WsClient(base, path, headers);
         } catch (Exception e) {
             throw new IllegalStateException("cannot connect to " + base + path, e);
         }
@@ -57,26 +77,16 @@ public final class WsClient implements AutoCloseable {
     /** The HTTP status of a refused upgrade, or 101 when it was accepted. */
     public static int upgradeStatus(URI base, String path, Map<String, String> headers) {
         try {
-            WebSocket ws = open(base, path, headers).toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            ws.close();
+            new WsClient(base, path, headers).close();
             return 101;
         } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof UpgradeRejectedException rejected) {
-                return rejected.getStatus();
+            if (e.getCause() instanceof WebSocketHandshakeException rejected) {
+                return rejected.getResponse().statusCode();
             }
             throw new IllegalStateException(e.getCause());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static io.vertx.core.Future<WebSocket> open(URI base, String path, Map<String, String> headers) {
-        WebSocketClient client = VERTX.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-                .setMaxMessageSize(1 << 22));
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
-                .setURI(path);
-        headers.forEach(options::addHeader);
-        return client.connect(options);
     }
 
     public long send(Map<String, Object> command) {
@@ -88,15 +98,11 @@ public final class WsClient implements AutoCloseable {
     }
 
     public void sendRaw(String text) {
-        socket.writeTextMessage(text);
+        socket.sendText(text, true).join();
     }
 
     public void sendBinary(byte[] data) {
-        socket.writeBinaryMessage(Buffer.buffer(data));
-    }
-
-    public void pause() {
-        socket.pause();
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
     }
 
     /** The next frame, parsed. */
@@ -180,7 +186,7 @@ public final class WsClient implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.isDone()) {
-            socket.close();
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null);
         }
     }
 }

@@ -45,6 +45,7 @@ public class TwelveDataFeed implements PriceFeed {
     private final FetcherConfig.TwelveData config;
     private final List<String> symbols;
     private final FetcherIdentity identity;
+    private final java.time.Duration handshakeTimeout;
 
     private WebSocketClient client;
     private WebSocket socket;
@@ -65,6 +66,7 @@ public class TwelveDataFeed implements PriceFeed {
         this.config = config.twelveData();
         this.symbols = config.symbols();
         this.identity = identity;
+        this.handshakeTimeout = config.sourceTimeout();
     }
 
     /** Whether an API key is configured; without one this feed never starts. */
@@ -81,7 +83,7 @@ public class TwelveDataFeed implements PriceFeed {
         generation++;
         reconnectDelay = config.reconnectMin();
         client = vertx.createWebSocketClient(new WebSocketClientOptions()
-                .setConnectTimeout((int) config.reconnectMax().toMillis())
+                .setConnectTimeout((int) handshakeTimeout.toMillis())
                 .setMaxFrameSize(65536));
         connect(generation);
     }
@@ -125,7 +127,9 @@ public class TwelveDataFeed implements PriceFeed {
         String url = config.streamUrl() + (config.streamUrl().contains("?") ? "&" : "?") + "apikey="
                 + java.net.URLEncoder.encode(config.apiKey().orElseThrow(), java.nio.charset.StandardCharsets.UTF_8);
         WebSocketConnectOptions options = new WebSocketConnectOptions().setAbsoluteURI(url)
-                .addHeader("User-Agent", identity.userAgent());
+                .addHeader("User-Agent", identity.userAgent())
+                // A server that accepts the connection but never answers the upgrade must not hang the feed.
+                .setTimeout(handshakeTimeout.toMillis());
         client.connect(options).onComplete(result -> {
             synchronized (this) {
                 if (gen != generation) {
