@@ -76,6 +76,8 @@ test('/consumers: a record sent from the form moves through the live log to proc
     assert.equal(res.status, 202, await res.text());
   }
   await page.waitForSelector('#record-log tr[data-status="FAILED"]', { timeout: 60_000 });
+  await eventually(async () => (await text(page, '[data-stat="totalMessages"] .stat-value')) !== '—', { message: 'statistics' });
+  await screenshot(page, 'consumers'); // taken again below once the form's record is processed
   await page.click('button[data-mode="csv"]');
   await page.click('#produce-send');
   const notice = await page.waitForSelector('#produce-result .notice', { timeout: 20_000 });

@@ -2,6 +2,7 @@ package io.heliograph.bench;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,7 +65,7 @@ final class Fleet {
         this.perAddress = perAddress;
         this.listener = listener;
         // Verticle instances are placed round robin over the event loops: one context per loop to open connections from.
-        List<Context> placed = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Context> placed = Collections.synchronizedList(new ArrayList<>());
         vertx.deployVerticle(() -> new AbstractVerticle() {
             @Override
             public void start() {

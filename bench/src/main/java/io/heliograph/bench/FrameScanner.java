@@ -1,5 +1,7 @@
 package io.heliograph.bench;
 
+import java.nio.charset.StandardCharsets;
+
 import io.vertx.core.buffer.Buffer;
 
 /**

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * W3: many idle connections (connected and subscribed, no traffic) and what each costs the
@@ -121,14 +123,14 @@ final class IdleWorkload {
         return Report.fixed(bytes / 1024.0 / connections, 2) + " KiB";
     }
 
-    private static final java.util.regex.Pattern USED = java.util.regex.Pattern.compile("used (\\d+)K");
+    private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
     /** Heap used in KiB from the first line of {@code GC.heap_info}, or -1. */
     private static long usedKiB(Optional<String> heapInfo) {
         if (heapInfo.isEmpty()) {
             return -1;
         }
-        java.util.regex.Matcher used = USED.matcher(heapInfo.get());
+        Matcher used = USED.matcher(heapInfo.get());
         return used.find() ? Long.parseLong(used.group(1)) : -1;
     }
 

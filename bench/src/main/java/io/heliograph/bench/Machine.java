@@ -1,8 +1,10 @@
 package io.heliograph.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /** The machine a result was measured on: it belongs next to every number. */
@@ -14,10 +16,10 @@ final class Machine {
     static void describe(Report report) {
         report.row("machine", Runtime.getRuntime().availableProcessors() + " CPUs (" + cpuModel() + "), "
                 + Report.mib(memTotalBytes()) + " RAM");
-        report.row("load average", String.join(" ", java.util.Arrays.asList(firstLine("/proc/loadavg").split(" ")).subList(0, 3))
+        report.row("load average", String.join(" ", Arrays.asList(firstLine("/proc/loadavg").split(" ")).subList(0, 3))
                 + " (1/5/15 min; above the CPU count means a busy machine)");
         report.row("bench JVM", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version")
-                + ", " + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+                + ", " + ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
     /** The soft limit on open files of this process: each connection needs one. */

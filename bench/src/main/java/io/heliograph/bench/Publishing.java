@@ -13,6 +13,7 @@ import io.heliograph.core.channel.ChannelName;
 import io.heliograph.core.channel.NamespacePolicy;
 import io.heliograph.core.channel.Namespaces;
 import io.heliograph.core.publish.RedisEventPublisher;
+import io.vertx.core.VertxOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -36,9 +37,11 @@ final class Publishing implements AutoCloseable {
 
     /** Publishing gets its own event loop, so replies from Redis never queue behind the receiving connections' frames. */
     Publishing(String redisUrl) {
-        this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        // The pooled client holds a connection per request until its reply, so the pool bounds the requests in flight:
+        // at 1,000 events/s and a few ms round trip on a busy machine, a small pool would queue in the bench, not in Redis.
         this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
-                .setMaxPoolSize(8).setMaxPoolWaiting(100_000));
+                .setMaxPoolSize(64).setMaxPoolWaiting(100_000));
         // Bench channels are throwaway: their keys expire after an hour instead of the default 24 h.
         this.publisher = new RedisEventPublisher(redis, namespaces(), new ObjectMapper(),
                 new RedisEventPublisher.Settings(Duration.ofHours(1), 65536, false, Duration.ofSeconds(5)));

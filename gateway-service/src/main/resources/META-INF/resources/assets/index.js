@@ -3,6 +3,7 @@ import { shell, hg, h, fill, fmt, seriesColor, lineOptions, followTheme } from '
 
 const WINDOW_MS = 60_000; // the charts show the last minute
 const OFFLINE_AFTER_MS = 5_000; // a gateway silent this long is shown as offline
+const FORGET_AFTER_MS = 60_000; // ... and this long is removed from the view
 
 const main = shell({
   title: 'Overview',
@@ -84,6 +85,12 @@ function trim(chart, now) {
 
 function renderNodes() {
   const now = Date.now();
+  for (const [node, { lastSeen }] of nodes) {
+    if (now - lastSeen > FORGET_AFTER_MS) {
+      nodes.delete(node);
+      for (const chart of charts) chart.data.datasets = chart.data.datasets.filter((d) => d.label !== node);
+    }
+  }
   if (nodes.size === 0) return;
   const sorted = [...nodes.entries()].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }));
   let online = 0;

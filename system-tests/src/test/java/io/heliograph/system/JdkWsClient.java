@@ -56,7 +56,11 @@ public final class JdkWsClient implements AutoCloseable {
     }
 
     public static JdkWsClient connect(ServiceProcess gateway) {
-        return new JdkWsClient(URI.create("ws://127.0.0.1:" + gateway.port + "/ws"));
+        return connect(gateway, "/ws");
+    }
+
+    public static JdkWsClient connect(ServiceProcess gateway, String path) {
+        return new JdkWsClient(URI.create("ws://127.0.0.1:" + gateway.port + path));
     }
 
     public long send(Map<String, Object> command) {

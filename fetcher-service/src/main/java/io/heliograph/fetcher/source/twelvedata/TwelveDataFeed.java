@@ -37,6 +37,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 public class TwelveDataFeed implements PriceFeed {
 
     private static final Logger LOG = Logger.getLogger(TwelveDataFeed.class);
+    private static final Duration RATE_LIMIT_PAUSE = Duration.ofSeconds(60);
 
     private final Vertx vertx;
     private final TwelveDataApi api;
@@ -56,6 +57,8 @@ public class TwelveDataFeed implements PriceFeed {
     private long heartbeatTimer = -1;
     private long reconnectTimer = -1;
     private Duration reconnectDelay;
+    /** A 429 from the REST endpoint: no poll before this. */
+    private volatile Instant pollPausedUntil = Instant.MIN;
 
     public TwelveDataFeed(Vertx vertx, @RestClient TwelveDataApi api, PriceBook book, ObjectMapper mapper,
             FetcherConfig config, FetcherIdentity identity) {
@@ -234,6 +237,9 @@ public class TwelveDataFeed implements PriceFeed {
     }
 
     private void poll(long gen) {
+        if (Instant.now().isBefore(pollPausedUntil)) {
+            return;
+        }
         api.price(String.join(",", symbols), config.apiKey().orElseThrow(), identity.userAgent())
                 .subscribe().with(body -> {
                     synchronized (this) {
@@ -242,11 +248,18 @@ public class TwelveDataFeed implements PriceFeed {
                         }
                     }
                     record(body);
-                }, failure -> LOG.warnf("Twelve Data REST poll failed: %s", redact(SourceErrors.describe(failure))));
+                }, failure -> {
+                    SourceErrors.retryAfter(failure).ifPresent(wait -> pollPausedUntil = Instant.now().plus(wait));
+                    LOG.warnf("Twelve Data REST poll failed: %s", redact(SourceErrors.describe(failure)));
+                });
     }
 
     private void record(JsonNode body) {
         if ("error".equals(body.path("status").asText())) {
+            // Twelve Data reports its rate limit as HTTP 200 with code 429 and no Retry-After: its credits refill each minute.
+            if (body.path("code").asInt() == 429) {
+                pollPausedUntil = Instant.now().plus(RATE_LIMIT_PAUSE);
+            }
             LOG.warnf("Twelve Data REST poll refused: code %s", body.path("code").asText("?"));
             return;
         }

@@ -1,0 +1,162 @@
+package io.heliograph.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.heliograph.core.channel.NamespacePolicy;
+import io.heliograph.core.channel.Namespaces;
+import io.heliograph.core.envelope.CloudEvent;
+import io.heliograph.core.publish.Published;
+import io.heliograph.core.publish.RedisEventPublisher;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+
+/** The gateway as a process: Redis restarts, SIGTERM drain, and the launcher's dev tokens. */
+class GatewayResilienceIT {
+
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    static RedisEventPublisher publisher(Vertx vertx, String url) {
+        return new RedisEventPublisher(Redis.createClient(vertx, url),
+                new Namespaces(Map.of("recipes", new NamespacePolicy("recipes", 100, false, false, false, false))),
+                new ObjectMapper(), new RedisEventPublisher.Settings(Duration.ofHours(1), 65536, false, Duration.ofSeconds(3)));
+    }
+
+    static Published publishWithRetry(RedisEventPublisher publisher, String channel, int i) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                return publisher.publish(channel, CloudEvent.of("/it", "test-event", null, i)).await().atMost(WAIT);
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                ServiceProcess.sleep(200);
+            }
+        }
+    }
+
+    @Test
+    void clientsGetEveryEventAfterARedisRestart() throws Exception {
+        String channel = "recipes.it" + UUID.randomUUID().toString().substring(0, 8);
+        Vertx vertx = Vertx.vertx();
+        try (RedisServer redis = new RedisServer(true);
+                ServiceProcess gateway = ServiceProcess.start("gateway-service", "it-resilience-gw",
+                        ServiceProcess.env("QUARKUS_REDIS_HOSTS", redis.url()));
+                JdkWsClient ws = JdkWsClient.connect(gateway)) {
+            RedisEventPublisher publisher = publisher(vertx, redis.url());
+            ws.next();
+            ws.subscribe(channel);
+            for (int i = 1; i <= 5; i++) {
+                publishWithRetry(publisher, channel, i);
+            }
+            for (int i = 1; i <= 5; i++) {
+                assertThat(ws.next().path("offset").asLong()).isEqualTo(i);
+            }
+            redis.stop();
+            redis.start();
+            // Published as soon as Redis answers, possibly before the gateway has resubscribed:
+            // those are the frames the gateway must recover from history itself.
+            for (int i = 6; i <= 15; i++) {
+                publishWithRetry(publisher, channel, i);
+            }
+            for (int i = 6; i <= 15; i++) {
+                JsonNode frame = ws.next();
+                assertThat(frame.path("op").asText()).as(frame.toString()).isEqualTo("event");
+                assertThat(frame.path("offset").asLong()).isEqualTo(i);
+            }
+        } finally {
+            vertx.closeAndAwait();
+        }
+    }
+
+    @Test
+    void whenRedisLostItsDataClientsAreToldToResubscribe() throws Exception {
+        String channel = "recipes.it" + UUID.randomUUID().toString().substring(0, 8);
+        Vertx vertx = Vertx.vertx();
+        try (RedisServer redis = new RedisServer(false);
+                ServiceProcess gateway = ServiceProcess.start("gateway-service", "it-amnesia-gw",
+                        ServiceProcess.env("QUARKUS_REDIS_HOSTS", redis.url()));
+                JdkWsClient ws = JdkWsClient.connect(gateway)) {
+            RedisEventPublisher publisher = publisher(vertx, redis.url());
+            ws.next();
+            ws.subscribe(channel);
+            Published before = publishWithRetry(publisher, channel, 1);
+            assertThat(ws.next().path("offset").asLong()).isEqualTo(1);
+            redis.stop();
+            redis.start();
+            JsonNode told = ws.await(f -> !f.path("op").asText().equals("event"));
+            assertThat(told.path("op").asText()).isEqualTo("resubscribe");
+            assertThat(told.path("channel").asText()).isEqualTo(channel);
+            long id = ws.send(Map.of("op", "subscribe", "channel", channel,
+                    "since", Map.of("epoch", before.epoch(), "offset", before.offset())));
+            JsonNode resubscribed = ws.await(f -> f.path("id").asLong(-1) == id);
+            assertThat(resubscribed.path("recovered").asBoolean()).isFalse();
+            assertThat(resubscribed.path("epoch").asText()).isNotEqualTo(before.epoch());
+            Published after = publishWithRetry(publisher, channel, 2);
+            JsonNode event = ws.next();
+            assertThat(event.path("epoch").asText()).isEqualTo(after.epoch());
+            assertThat(event.path("offset").asLong()).isEqualTo(after.offset());
+        } finally {
+            vertx.closeAndAwait();
+        }
+    }
+
+    @Test
+    void sigtermDrainsEveryClientWith1012AndExits() {
+        ServiceProcess gateway = ServiceProcess.start("gateway-service", "it-drain-gw",
+                ServiceProcess.env("HELIOGRAPH_GATEWAY_DRAIN_WINDOW", "2s"));
+        List<JdkWsClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                JdkWsClient ws = JdkWsClient.connect(gateway);
+                ws.next();
+                clients.add(ws);
+            }
+            gateway.process.destroy(); // SIGTERM
+            for (JdkWsClient ws : clients) {
+                assertThat(ws.awaitClose()).isEqualTo(1012);
+            }
+            try {
+                assertThat(gateway.process.waitFor(30, TimeUnit.SECONDS)).as("gateway exited").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            assertThat(gateway.tail()).contains("draining 20 connections");
+        } finally {
+            clients.forEach(JdkWsClient::close);
+            gateway.close();
+        }
+    }
+
+    @Test
+    void theLaunchersDevTokenOpensTheUsersPrivateChannel() throws Exception {
+        Process token = new ProcessBuilder(ServiceProcess.ROOT.resolve("heliograph").toString(), "token", "it-user", "--ttl", "120")
+                .redirectErrorStream(true).start();
+        String jwt;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(token.getInputStream()))) {
+            jwt = out.readLine();
+        }
+        assertThat(token.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(token.exitValue()).as(jwt).isZero();
+        try (ServiceProcess gateway = ServiceProcess.start("gateway-service", "it-token-gw", ServiceProcess.env());
+                JdkWsClient ws = JdkWsClient.connect(gateway, "/ws?access_token=" + jwt)) {
+            ws.next();
+            assertThat(ws.subscribe("user.it-user").path("op").asText()).isEqualTo("subscribed");
+            assertThat(ws.subscribe("user.someone-else").path("code").asText()).isEqualTo("forbidden");
+        }
+    }
+}
