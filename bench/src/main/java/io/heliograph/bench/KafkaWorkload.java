@@ -76,7 +76,7 @@ final class KafkaWorkload {
             if (fleet.subscribedCount() != 1) {
                 throw new IllegalStateException("cannot subscribe to " + channel + " at " + rig.url + ": " + fleet.problems());
             }
-            createTopic(bootstrap, topic, partitions);
+            int topicPartitions = createTopic(bootstrap, topic, partitions);
 
             Properties config = new Properties();
             config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -138,7 +138,7 @@ final class KafkaWorkload {
                 Report report = new Report("KAFKA pipeline: " + messages + " messages -> consumer-monitor-service -> Redis -> gateway -> WebSocket");
                 Machine.describe(report);
                 rig.describeGateway(report);
-                report.row("topic", topic + " (" + partitions + " partition(s) if created by the bench), bootstrap " + bootstrap);
+                report.row("topic", topic + " (" + topicPartitions + " partition(s)), bootstrap " + bootstrap);
                 report.section("producing (acks=all, linger 5 ms)");
                 report.row("acknowledged", acked.sum() + " of " + messages + " (errors " + produceErrors.sum() + ")");
                 report.row("produce rate", Report.rate(acked.sum(), Math.max(produced, lastAck.get()) - start));
@@ -178,18 +178,24 @@ final class KafkaWorkload {
         return sentAt.keySet().stream().filter(id -> completedAt.containsKey(id) || failedAt.containsKey(id)).count();
     }
 
-    private static void createTopic(String bootstrap, String topic, int partitions) {
+    /** Creates the topic unless it exists (the broker may have auto-created it); returns its partition count. */
+    private static int createTopic(String bootstrap, String topic, int partitions) {
         Properties config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         try (Admin admin = Admin.create(config)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
+                }
             }
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + topic + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create or describe topic " + topic + ": " + e.getMessage(), e);
         }
     }
 }

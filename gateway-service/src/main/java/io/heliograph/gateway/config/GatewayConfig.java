@@ -2,7 +2,6 @@ package io.heliograph.gateway.config;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -10,9 +9,6 @@ import io.smallrye.config.WithDefault;
 /** Every limit and timeout of the gateway (PROTOCOL.md sections 4 and 6), with its default. */
 @ConfigMapping(prefix = "heliograph.gateway")
 public interface GatewayConfig {
-
-    /** This instance's name in {@code welcome} and stats; a random one when unset. */
-    Optional<String> nodeId();
 
     /** Interval of WebSocket ping frames; a connection that misses two pongs is closed. */
     @WithDefault("25s")

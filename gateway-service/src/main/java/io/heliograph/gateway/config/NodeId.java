@@ -10,7 +10,7 @@ public class NodeId {
 
     private final String value;
 
-    public NodeId(GatewayConfig config) {
+    public NodeId(io.heliograph.core.config.HeliographConfig config) {
         this.value = config.nodeId().filter(s -> !s.isBlank())
                 .orElse("gateway-" + UUID.randomUUID().toString().substring(0, 4));
     }

@@ -251,6 +251,23 @@ class GatewayEndpointTest {
     }
 
     @Test
+    void theGatewayPublishesItsProcessMetricsAndFleetStats() {
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            subscribe(ws, "metrics.gateway-service");
+            subscribe(ws, "system.gateways");
+            JsonNode metrics = ws.await(f -> f.path("event").path("type").asText().equals("process-metrics")).path("event").path("data");
+            assertThat(metrics.path("service").asText()).isEqualTo("gateway-service");
+            assertThat(metrics.path("heapUsedBytes").asLong()).isPositive();
+            assertThat(metrics.path("threads").asInt()).isPositive();
+            assertThat(metrics.path("counter").path("name").asText()).isEqualTo("deliveries");
+            JsonNode stats = ws.await(f -> f.path("event").path("type").asText().equals("gateway-stats")).path("event").path("data");
+            assertThat(stats.path("connectedClients").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(stats.has("deliveriesPerSecond")).isTrue();
+        }
+    }
+
+    @Test
     void statsCountConnectionsAndSubscriptions() {
         try (WsClient ws = WsClient.connect(base)) {
             ws.next();

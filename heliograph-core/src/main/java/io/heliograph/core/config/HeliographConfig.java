@@ -33,6 +33,24 @@ public interface HeliographConfig {
     @WithDefault("5s")
     Duration publishTimeout();
 
+    /** This process's name in the fleet (gateway stats, process metrics); derived from the host when unset. */
+    java.util.Optional<String> nodeId();
+
+    /** The per-second process metrics every service publishes on {@code metrics.<service>}. */
+    Metrics metrics();
+
+    /** Settings of the process metrics. */
+    interface Metrics {
+
+        /** Publish process metrics at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often. */
+        @WithDefault("1s")
+        Duration interval();
+    }
+
     /** One namespace's policy. */
     interface NamespaceConfig {
 
