@@ -84,6 +84,8 @@ function upsert(logId, patch, { live = true } = {}) {
 function onRecordEvent(event, meta) {
   const d = event.data || {};
   const live = !meta.snapshot;
+  // a record whose first step is older than what we hold is not worth a row of its own
+  if (!live && event.type !== 'message-received' && !rows.has(d.logId)) return;
   switch (event.type) {
     case 'message-received': upsert(d.logId, { ...d, status: 'RECEIVED' }, { live }); break;
     case 'processing-started': upsert(d.logId, { status: d.status || 'PROCESSING' }, { live }); break;
@@ -117,27 +119,48 @@ client.subscribe('consumer.stats', (event) => {
     renderStats();
   }
 });
-client.subscribe('consumer.status', (event) => {
+function onStatus(event) {
   const d = event.data;
   if (d && d.consumerId) {
     consumers.set(d.consumerId, { ...consumers.get(d.consumerId), ...d });
     renderConsumers();
   }
-});
-client.subscribe('consumer.events', onRecordEvent);
+}
+
+/**
+ * The channel's history rebuilds the recent past (each record's steps, each consumer's last
+ * status); the subscription then continues exactly after it (`since`), so nothing is missed or
+ * shown twice. The monitor's HTTP API fills in when the history is not available.
+ */
+async function follow(channel, onEvent, limit) {
+  let since;
+  try {
+    const hist = await client.history(channel, { limit });
+    for (const f of hist.events) onEvent(f.event, { epoch: f.epoch, offset: f.offset, snapshot: true });
+    since = { epoch: hist.epoch, offset: hist.offset };
+  } catch { /* live only */ }
+  client.subscribe(channel, onEvent, since ? { since } : {});
+  return !!since;
+}
 
 const api = config.monitor;
-fetchJson(`${api}/api/stats`).then((s) => { if (!stats) { stats = s; renderStats(); } }).catch(() => {});
-fetchJson(`${api}/api/consumers`).then((list) => {
-  for (const c of Array.isArray(list) ? list : []) if (!consumers.has(c.consumerId)) consumers.set(c.consumerId, c);
-  renderConsumers();
-}).catch(() => {});
-fetchJson(`${api}/api/logs/recent?limit=${LOG_ROWS}`).then((list) => {
-  // oldest first, so that the newest ends on top
-  for (const e of (Array.isArray(list) ? list : []).slice().reverse()) if (!rows.has(e.logId)) upsert(e.logId, e, { live: false });
-}).catch((e) => {
-  document.getElementById('log-meta').textContent = `history unavailable (${e.message}); live records only`;
+follow('consumer.status', onStatus, 200).then((ok) => {
+  if (ok && consumers.size) return;
+  fetchJson(`${api}/api/consumers`).then((list) => {
+    for (const c of Array.isArray(list) ? list : []) if (!consumers.has(c.consumerId)) consumers.set(c.consumerId, c);
+    renderConsumers();
+  }).catch(() => {});
 });
+follow('consumer.events', onRecordEvent, 4 * LOG_ROWS).then((ok) => {
+  if (ok) return;
+  fetchJson(`${api}/api/logs/recent?limit=${LOG_ROWS}`).then((list) => {
+    // oldest first, so that the newest ends on top
+    for (const e of (Array.isArray(list) ? list : []).slice().reverse()) if (!rows.has(e.logId)) upsert(e.logId, e, { live: false });
+  }).catch((e) => {
+    document.getElementById('log-meta').textContent = `history unavailable (${e.message}); live records only`;
+  });
+});
+fetchJson(`${api}/api/stats`).then((s) => { if (!stats) { stats = s; renderStats(); } }).catch(() => {});
 
 // ---- the producer form
 

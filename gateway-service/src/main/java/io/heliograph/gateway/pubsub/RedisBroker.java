@@ -23,6 +23,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 
 /** {@link Broker} on one dedicated Redis connection, reconnected with capped exponential backoff. */
@@ -46,8 +47,17 @@ public class RedisBroker implements Broker {
         this.vertx = vertx;
         this.config = config;
         this.sharded = shared.sharded();
-        this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(hosts.split(",")[0].trim())
-                .setMaxWaitingHandlers(100_000));
+        RedisOptions options = new RedisOptions().setMaxWaitingHandlers(100_000);
+        if (sharded) {
+            // Sharded Pub/Sub: a cluster connection routes each SSUBSCRIBE to the shard owning the channel's slot.
+            options.setType(RedisClientType.CLUSTER);
+            for (String host : hosts.split(",")) {
+                options.addConnectionString(host.trim());
+            }
+        } else {
+            options.setConnectionString(hosts.split(",")[0].trim());
+        }
+        this.client = Redis.createClient(vertx, options);
     }
 
     void start(@Observes StartupEvent event) {
@@ -144,7 +154,13 @@ public class RedisBroker implements Broker {
         }
     }
 
-    private static Uni<Void> send(RedisConnection conn, Command command, Set<String> channels) {
+    /** One command for all channels; one per channel in sharded mode, where channels live on different shards. */
+    private Uni<Void> send(RedisConnection conn, Command command, Set<String> channels) {
+        if (sharded) {
+            return Uni.join().all(channels.stream()
+                    .map(c -> conn.send(Request.cmd(command).arg(ChannelName.of(c).pubSubChannel())).replaceWithVoid())
+                    .toList()).andFailFast().replaceWithVoid();
+        }
         Request request = Request.cmd(command);
         channels.forEach(c -> request.arg(ChannelName.of(c).pubSubChannel()));
         return conn.send(request).replaceWithVoid();
