@@ -9,7 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.heliograph.core.envelope.CloudEvent;
 import io.heliograph.core.publish.EventPublisher;
-import io.heliograph.gateway.config.NodeId;
+import io.heliograph.core.config.NodeId;
 import io.heliograph.gateway.hub.Hub;
 import io.heliograph.gateway.websocket.Sessions;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -6,7 +6,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 import io.heliograph.gateway.config.GatewayConfig;
-import io.heliograph.gateway.config.NodeId;
+import io.heliograph.core.config.NodeId;
 import io.heliograph.gateway.hub.Client;
 import io.heliograph.gateway.hub.Hub;
 import io.heliograph.gateway.limit.TokenBucket;

@@ -63,8 +63,11 @@ public class Heartbeats {
     void drain(@Observes ShutdownDelayInitiatedEvent event) throws InterruptedException {
         sessions.startDraining();
         var all = java.util.List.copyOf(sessions.all());
+        if (all.isEmpty()) {
+            return;
+        }
         long window = config.drainWindow().toMillis();
-        int slices = (int) Math.max(1, Math.min(50, window / 100));
+        int slices = (int) Math.max(1, Math.min(Math.min(50, all.size()), window / 100));
         LOG.infof("draining %d connections over %d ms", all.size(), window);
         for (int i = 0; i < slices; i++) {
             int from = all.size() * i / slices;

@@ -16,7 +16,7 @@ import io.heliograph.core.envelope.CloudEvent;
 import io.heliograph.core.publish.EventPublisher;
 import io.heliograph.core.publish.Published;
 import io.heliograph.gateway.support.Channels;
-import io.heliograph.gateway.support.WsClient;
+import io.heliograph.testkit.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 

@@ -1,8 +1,8 @@
 package io.heliograph.core.metrics;
 
 /**
- * A service's headline counter for its {@code process-metrics} (events fetched, messages processed,
- * frames delivered...). A service exposes one as a CDI bean; without one, none is reported.
+ * A service's headline counter for its {@code process-metrics} (frames delivered, for a gateway). A
+ * service may expose one as a CDI bean; without one, the events it published are reported.
  * Implementations must be cheap and thread-safe: they are read every second.
  */
 public interface MainCounter {

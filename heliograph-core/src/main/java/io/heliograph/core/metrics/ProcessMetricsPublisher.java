@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.heliograph.core.config.HeliographConfig;
+import io.heliograph.core.config.NodeId;
 import io.heliograph.core.envelope.CloudEvent;
 import io.heliograph.core.publish.EventPublisher;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,14 +39,13 @@ public class ProcessMetricsPublisher {
     private long timer = -1;
 
     public ProcessMetricsPublisher(EventPublisher publisher, HeliographConfig config, Vertx vertx, Instance<MainCounter> counter,
-            @ConfigProperty(name = "quarkus.application.name") String service) {
+            NodeId nodeId, @ConfigProperty(name = "quarkus.application.name") String service) {
         this.publisher = publisher;
         this.config = config;
         this.vertx = vertx;
         this.counter = counter;
         this.service = service;
-        this.node = config.nodeId().filter(s -> !s.isBlank())
-                .orElse(service + "-" + ManagementFactory.getRuntimeMXBean().getPid());
+        this.node = nodeId.value();
     }
 
     void start(@Observes StartupEvent event) {
@@ -78,6 +78,8 @@ public class ProcessMetricsPublisher {
         if (counter.isResolvable()) {
             MainCounter main = counter.get();
             data.put("counter", Map.of("name", main.name(), "value", main.value()));
+        } else {
+            data.put("counter", Map.of("name", "published", "value", publisher.publishedCount()));
         }
         return data;
     }

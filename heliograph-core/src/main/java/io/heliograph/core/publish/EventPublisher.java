@@ -24,6 +24,9 @@ public interface EventPublisher {
     /** Publishes one event on a channel. */
     Uni<Published> publish(String channel, CloudEvent event);
 
+    /** Events this process has published successfully since it started. */
+    long publishedCount();
+
     /** Validates and encodes an event exactly as {@link #publish} would, without publishing it. */
     String encode(String channel, CloudEvent event);
 }

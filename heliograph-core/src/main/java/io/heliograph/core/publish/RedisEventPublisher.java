@@ -3,6 +3,7 @@ package io.heliograph.core.publish;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +25,7 @@ public class RedisEventPublisher implements EventPublisher {
     private final Namespaces namespaces;
     private final ObjectMapper mapper;
     private final Settings settings;
+    private final AtomicLong published = new AtomicLong();
 
     /**
      * @param channelTtl       how long a channel's keys live after its last publish
@@ -39,6 +41,11 @@ public class RedisEventPublisher implements EventPublisher {
         this.namespaces = namespaces;
         this.mapper = mapper;
         this.settings = settings;
+    }
+
+    @Override
+    public long publishedCount() {
+        return published.get();
     }
 
     @Override
@@ -97,7 +104,8 @@ public class RedisEventPublisher implements EventPublisher {
                 .onFailure(t -> !(t instanceof PublishException))
                 .transform(t -> new PublishException(PublishException.Reason.UNAVAILABLE,
                         "Redis did not take the event: " + t.getMessage(), t))
-                .map(reply -> toPublished(event.id(), name.value(), reply));
+                .map(reply -> toPublished(event.id(), name.value(), reply))
+                .invoke(published::incrementAndGet);
     }
 
     private static Published toPublished(String id, String channel, Response reply) {
