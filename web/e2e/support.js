@@ -123,5 +123,6 @@ export async function eventually(fn, { timeout = 30_000, interval = 250, message
 /** A full-page screenshot into docs/screenshots/<name>.png. */
 export async function screenshot(page, name) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky top bar belongs at the top of a full-page shot
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }

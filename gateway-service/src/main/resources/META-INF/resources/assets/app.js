@@ -15,7 +15,7 @@ const PAGES = [
 /**
  * Where the backends are. Defaults: the page's host name with the suite's fixed ports.
  * Overrides: `window.HELIOGRAPH_CONFIG` (set by /config.js), then query parameters
- * `?relay=`, `?fetcher=`, `?monitor=`, `?gateway=` (a ws:// URL).
+ * `?relay=`, `?fetcher=`, `?monitor=`, `?gateway=` (a ws:// URL), `?services=a,b` (metrics page).
  */
 function resolveConfig() {
   const host = location.hostname || 'localhost';
@@ -31,6 +31,7 @@ function resolveConfig() {
   const params = new URLSearchParams(location.search);
   const fromQuery = {};
   for (const k of ['gateway', 'relay', 'fetcher', 'monitor']) if (params.get(k)) fromQuery[k] = params.get(k);
+  if (params.get('services')) fromQuery.metricsServices = params.get('services').split(',').map((x) => x.trim()).filter(Boolean);
   const cfg = { ...base, ...fromFile, ...fromQuery };
   for (const k of ['relay', 'fetcher', 'monitor']) cfg[k] = String(cfg[k]).replace(/\/+$/, '');
   return cfg;
@@ -301,6 +302,7 @@ export function lineOptions({ yTicks, legend = false, suggestedMin, integer = fa
     scales: {
       x: {
         type: 'linear',
+        bounds: 'data',
         ticks: { color: t.text, maxTicksLimit: 6, callback: (v) => fmt.time(v) },
         grid: { color: t.grid },
       },

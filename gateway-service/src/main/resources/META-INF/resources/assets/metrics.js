@@ -55,7 +55,9 @@ for (const m of METRICS) {
     h('div', { class: 'card-head' }, h('h2', null, m.title), h('span', { class: 'meta', 'data-field': 'unit' }, m.unit)),
     h('div', { class: 'chart-box small' }, canvas));
   chartsBox.append(card);
-  const chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: lineOptions({ legend: true, suggestedMin: 0, yTicks: m.ticks, integer: !!m.integer }) });
+  const options = lineOptions({ legend: true, suggestedMin: 0, yTicks: m.ticks, integer: !!m.integer });
+  options.plugins.legend.labels.filter = (item) => !item.text.endsWith(' max'); // the dashed max lines need no legend
+  const chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options });
   charts.set(m.key, { chart, card, metric: m });
 }
 followTheme(() => [...charts.values()].map((c) => c.chart));
@@ -77,7 +79,7 @@ function onMetrics(service, event) {
   const at = new Date(event.time || Date.now()).getTime() || Date.now();
   const prev = lastRaw.get(node);
   lastRaw.set(node, { d, at });
-  latest.set(node, { service: d.service || service, data: d, at });
+  latest.set(node, { service: d.service || service, channelService: service, data: d, at });
   for (const m of METRICS) {
     const c = charts.get(m.key);
     let y = m.value(d);
@@ -94,13 +96,27 @@ function onMetrics(service, event) {
   }
 }
 
+/** Subscribes a service's channel; the charts start from its history (the last 300 samples). */
 function subscribeService(service) {
   if (subs.has(service)) return;
-  subs.set(service, client.subscribe(`metrics.${service}`, (event) => onMetrics(service, event)));
+  const channel = `metrics.${service}`;
+  const entry = { sub: null, cancelled: false };
+  subs.set(service, entry);
+  client.history(channel, { limit: 300 }).then((hist) => {
+    if (entry.cancelled) return null;
+    for (const f of hist.events) if (f.event && f.event.time && Date.now() - Date.parse(f.event.time) < WINDOW_MS) onMetrics(service, f.event);
+    return { epoch: hist.epoch, offset: hist.offset };
+  }).catch(() => null).then((since) => {
+    if (entry.cancelled) return;
+    entry.sub = client.subscribe(channel, (event) => onMetrics(service, event), since ? { since } : {});
+  });
 }
 
 function unsubscribeService(service) {
-  subs.get(service)?.unsubscribe();
+  const entry = subs.get(service);
+  if (!entry) return;
+  entry.cancelled = true;
+  entry.sub?.unsubscribe();
   subs.delete(service);
   // its lines end; the instances table keeps their last sample, marked stale
 }
@@ -149,8 +165,8 @@ function tick() {
     fill(nodesBody, h('tr', null, h('td', { colspan: 7, class: 'empty' }, subs.size ? 'Waiting for the first samples…' : 'No stream subscribed')));
     return;
   }
-  fill(nodesBody, rows.map(([node, { service, data: d, at }]) => {
-    const live = subs.has(service) || subs.has(String(service).replace(/-\d+$/, ''));
+  fill(nodesBody, rows.map(([node, { service, channelService, data: d, at }]) => {
+    const live = subs.has(channelService);
     const stale = now - at > 5000;
     return h('tr', { 'data-node': node, class: stale ? 'faint' : '' },
       h('td', { class: 'mono' }, h('span', { style: { display: 'inline-block', width: '8px', height: '8px', borderRadius: '50%', background: seriesColor(node), marginRight: '8px' } }), node),

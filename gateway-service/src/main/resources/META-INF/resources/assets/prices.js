@@ -62,16 +62,19 @@ function changeOf(d) {
   return null;
 }
 
-function onPrice(slug, d, meta) {
+/** One price event; `replay` for the channel's history (drawn, but neither logged nor counted). */
+function onPrice(slug, d, meta, replay = false) {
   if (!d || typeof d.price !== 'number') return;
   const s = state.get(slug);
   const prev = s.last;
   s.last = d;
-  s.count += 1;
-  total += 1;
   const now = Date.now();
-  firstAt ??= now;
-  arrivals.push(now);
+  if (!replay) {
+    s.count += 1;
+    total += 1;
+    firstAt ??= now;
+    arrivals.push(now);
+  }
   const x = new Date(d.timestamp || now).getTime() || now;
   s.points.push({ x, y: d.price });
   if (s.points.length > SPARK_POINTS) s.points.shift();
@@ -94,7 +97,7 @@ function onPrice(slug, d, meta) {
   spark.data.datasets[0].borderColor = up ? chartTheme().up : chartTheme().down;
   spark.update('none');
 
-  if (!meta.snapshot || logList.children.length === 0) {
+  if (!replay && (!meta.snapshot || logList.children.length === 0)) {
     const delta = before !== null ? d.price - before : null;
     const label = SYMBOLS.find(([k]) => k === slug)[1];
     const row = h('tr', { class: 'flash', 'data-offset': meta.offset },
@@ -109,8 +112,15 @@ function onPrice(slug, d, meta) {
   }
 }
 
+// Each sparkline starts from the channel's recent history; the subscription continues after it.
 for (const [slug] of SYMBOLS) {
-  client.subscribe(`prices.${slug}`, (event, meta) => onPrice(slug, event.data, meta));
+  const channel = `prices.${slug}`;
+  client.history(channel, { limit: SPARK_POINTS }).then((hist) => {
+    for (const f of hist.events) onPrice(slug, f.event && f.event.data, { offset: f.offset, snapshot: true }, true);
+    return { epoch: hist.epoch, offset: hist.offset };
+  }).catch(() => null).then((since) => {
+    client.subscribe(channel, (event, meta) => onPrice(slug, event.data, meta), since ? { since } : {});
+  });
 }
 
 function renderStats() {

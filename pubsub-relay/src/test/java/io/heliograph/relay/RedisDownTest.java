@@ -4,9 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +11,7 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import io.heliograph.testkit.RedisServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -36,63 +34,22 @@ class RedisDownTest {
         }
     }
 
-    /** Starts {@code redis-server --port <free>} before the application and kills it afterwards. */
+    /** Starts a private redis-server before the application and stops it afterwards. */
     public static class PrivateRedis implements QuarkusTestResourceLifecycleManager {
 
-        static int port;
-        static Process process;
+        static RedisServer redis;
 
         @Override
         public Map<String, String> start() {
-            port = freePort();
-            startServer();
-            return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + port,
+            redis = new RedisServer(false);
+            return Map.of("quarkus.redis.hosts", redis.url(),
                     "heliograph.relay.redis-timeout", "2s",
                     "heliograph.publish-timeout", "2s");
         }
 
         @Override
         public void stop() {
-            stopServer();
-        }
-
-        static void startServer() {
-            try {
-                process = new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(port), "--save", "",
-                        "--appendonly", "no", "--bind", "127.0.0.1").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start /usr/bin/redis-server", e);
-            }
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> accepts(port));
-        }
-
-        static void stopServer() {
-            if (process != null) {
-                process.destroy();
-                try {
-                    process.waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                process = null;
-            }
-        }
-
-        static boolean accepts(int port) {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            redis.close();
         }
     }
 
@@ -109,7 +66,7 @@ class RedisDownTest {
         publish(Map.of("channel", channel, "type", "recipe:created", "data", 0), "/api/events").statusCode(202)
                 .body("offset", equalTo(1));
 
-        PrivateRedis.stopServer();
+        PrivateRedis.redis.stop();
         try {
             publish(event, "/api/events").statusCode(503).header("Retry-After", "1")
                     .contentType("application/problem+json").body("code", equalTo("unavailable"));
@@ -121,7 +78,7 @@ class RedisDownTest {
                     .then().statusCode(503).header("Retry-After", "1");
             given().get("/q/health/ready").then().statusCode(503);
         } finally {
-            PrivateRedis.startServer();
+            PrivateRedis.redis.start();
         }
 
         // Redis is back, empty: the refused event's id was never taken, so the retry publishes it.

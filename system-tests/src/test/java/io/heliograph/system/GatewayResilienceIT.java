@@ -21,6 +21,9 @@ import io.heliograph.core.channel.Namespaces;
 import io.heliograph.core.envelope.CloudEvent;
 import io.heliograph.core.publish.Published;
 import io.heliograph.core.publish.RedisEventPublisher;
+import io.heliograph.testkit.RedisServer;
+import io.heliograph.testkit.ServiceProcess;
+import io.heliograph.testkit.WsClient;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 
@@ -35,7 +38,7 @@ class GatewayResilienceIT {
                 new ObjectMapper(), new RedisEventPublisher.Settings(Duration.ofHours(1), 65536, false, Duration.ofSeconds(3)));
     }
 
-    static Published publishWithRetry(RedisEventPublisher publisher, String channel, int i) {
+    static Published publishWithRetry(RedisEventPublisher publisher, String channel, int i) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             try {
@@ -44,7 +47,7 @@ class GatewayResilienceIT {
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
-                ServiceProcess.sleep(200);
+                Thread.sleep(200);
             }
         }
     }
@@ -54,9 +57,9 @@ class GatewayResilienceIT {
         String channel = "recipes.it" + UUID.randomUUID().toString().substring(0, 8);
         Vertx vertx = Vertx.vertx();
         try (RedisServer redis = new RedisServer(true);
-                ServiceProcess gateway = ServiceProcess.start("gateway-service", "it-resilience-gw",
+                ServiceProcess gateway = Services.start("gateway-service", "it-resilience-gw",
                         ServiceProcess.env("QUARKUS_REDIS_HOSTS", redis.url()));
-                JdkWsClient ws = JdkWsClient.connect(gateway)) {
+                WsClient ws = Services.ws(gateway)) {
             RedisEventPublisher publisher = publisher(vertx, redis.url());
             ws.next();
             ws.subscribe(channel);
@@ -88,9 +91,9 @@ class GatewayResilienceIT {
         String channel = "recipes.it" + UUID.randomUUID().toString().substring(0, 8);
         Vertx vertx = Vertx.vertx();
         try (RedisServer redis = new RedisServer(false);
-                ServiceProcess gateway = ServiceProcess.start("gateway-service", "it-amnesia-gw",
+                ServiceProcess gateway = Services.start("gateway-service", "it-amnesia-gw",
                         ServiceProcess.env("QUARKUS_REDIS_HOSTS", redis.url()));
-                JdkWsClient ws = JdkWsClient.connect(gateway)) {
+                WsClient ws = Services.ws(gateway)) {
             RedisEventPublisher publisher = publisher(vertx, redis.url());
             ws.next();
             ws.subscribe(channel);
@@ -117,27 +120,27 @@ class GatewayResilienceIT {
 
     @Test
     void sigtermDrainsEveryClientWith1012AndExits() {
-        ServiceProcess gateway = ServiceProcess.start("gateway-service", "it-drain-gw",
+        ServiceProcess gateway = Services.start("gateway-service", "it-drain-gw",
                 ServiceProcess.env("HELIOGRAPH_GATEWAY_DRAIN_WINDOW", "2s"));
-        List<JdkWsClient> clients = new ArrayList<>();
+        List<WsClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 20; i++) {
-                JdkWsClient ws = JdkWsClient.connect(gateway);
+                WsClient ws = Services.ws(gateway);
                 ws.next();
                 clients.add(ws);
             }
-            gateway.process.destroy(); // SIGTERM
-            for (JdkWsClient ws : clients) {
+            gateway.process().destroy(); // SIGTERM
+            for (WsClient ws : clients) {
                 assertThat(ws.awaitClose()).isEqualTo(1012);
             }
             try {
-                assertThat(gateway.process.waitFor(30, TimeUnit.SECONDS)).as("gateway exited").isTrue();
+                assertThat(gateway.process().waitFor(30, TimeUnit.SECONDS)).as("gateway exited").isTrue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             assertThat(gateway.tail()).contains("draining 20 connections");
         } finally {
-            clients.forEach(JdkWsClient::close);
+            clients.forEach(WsClient::close);
             gateway.close();
         }
     }
@@ -152,8 +155,8 @@ class GatewayResilienceIT {
         }
         assertThat(token.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(token.exitValue()).as(jwt).isZero();
-        try (ServiceProcess gateway = ServiceProcess.start("gateway-service", "it-token-gw", ServiceProcess.env());
-                JdkWsClient ws = JdkWsClient.connect(gateway, "/ws?access_token=" + jwt)) {
+        try (ServiceProcess gateway = Services.start("gateway-service", "it-token-gw", ServiceProcess.env());
+                WsClient ws = Services.ws(gateway, "/ws?access_token=" + jwt)) {
             ws.next();
             assertThat(ws.subscribe("user.it-user").path("op").asText()).isEqualTo("subscribed");
             assertThat(ws.subscribe("user.someone-else").path("code").asText()).isEqualTo("forbidden");

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.heliograph.testkit.ServiceProcess;
+import io.heliograph.testkit.WsClient;
+
 /**
  * The second end-to-end slice: a record produced to the real Kafka broker is consumed by
  * consumer-monitor-service and reaches a gateway WebSocket client as {@code message-received}.
@@ -23,12 +26,12 @@ class KafkaToGatewayIT {
     void aProducedRecordReachesABrowserAsMessageReceived() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String topic = "it-transactions-" + suffix;
-        try (ServiceProcess gateway = ServiceProcess.start("gateway-service", "it-kafka-gateway", ServiceProcess.env());
-                ServiceProcess monitor = ServiceProcess.start("consumer-monitor-service", "it-monitor",
+        try (ServiceProcess gateway = Services.start("gateway-service", "it-kafka-gateway", ServiceProcess.env());
+                ServiceProcess monitor = Services.start("consumer-monitor-service", "it-monitor",
                         ServiceProcess.env("HELIOGRAPH_MONITOR_TOPICS", topic,
                                 "HELIOGRAPH_MONITOR_GROUP_ID", "it-monitor-" + suffix,
                                 "HELIOGRAPH_MONITOR_KEY_PREFIX", "it-monitor-" + suffix));
-                JdkWsClient browser = JdkWsClient.connect(gateway)) {
+                WsClient browser = Services.ws(gateway)) {
             browser.next();
             assertThat(browser.subscribe("consumer.events").path("op").asText()).isEqualTo("subscribed");
 

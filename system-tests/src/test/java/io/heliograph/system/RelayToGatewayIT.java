@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.heliograph.testkit.ServiceProcess;
+import io.heliograph.testkit.WsClient;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
@@ -32,9 +34,9 @@ class RelayToGatewayIT {
 
     @BeforeAll
     static void start() {
-        gatewayA = ServiceProcess.start("gateway-service", "it-gateway-a", ServiceProcess.env("HELIOGRAPH_NODE_ID", "it-gateway-a"));
-        gatewayB = ServiceProcess.start("gateway-service", "it-gateway-b", ServiceProcess.env("HELIOGRAPH_NODE_ID", "it-gateway-b"));
-        relay = ServiceProcess.start("pubsub-relay", "it-relay", ServiceProcess.env("HELIOGRAPH_RELAY_PUBLISHER_KEY", KEY));
+        gatewayA = Services.start("gateway-service", "it-gateway-a", ServiceProcess.env("HELIOGRAPH_NODE_ID", "it-gateway-a"));
+        gatewayB = Services.start("gateway-service", "it-gateway-b", ServiceProcess.env("HELIOGRAPH_NODE_ID", "it-gateway-b"));
+        relay = Services.start("pubsub-relay", "it-relay", ServiceProcess.env("HELIOGRAPH_RELAY_PUBLISHER_KEY", KEY));
     }
 
     @AfterAll
@@ -55,7 +57,7 @@ class RelayToGatewayIT {
     @Test
     void aRelayPublishReachesClientsOfBothGatewaysByteForByte() throws Exception {
         String channel = "recipes.it" + UUID.randomUUID().toString().substring(0, 8);
-        try (JdkWsClient a = JdkWsClient.connect(gatewayA); JdkWsClient b = JdkWsClient.connect(gatewayB)) {
+        try (WsClient a = Services.ws(gatewayA); WsClient b = Services.ws(gatewayB)) {
             assertThat(a.next().path("node").asText()).isEqualTo("it-gateway-a");
             assertThat(b.next().path("node").asText()).isEqualTo("it-gateway-b");
             assertThat(a.subscribe(channel).path("op").asText()).isEqualTo("subscribed");
@@ -64,7 +66,7 @@ class RelayToGatewayIT {
             HttpResponse<String> response = post("{\"channel\":\"" + channel
                     + "\",\"type\":\"recipe:created\",\"data\":{\"id\":42,\"title\":\"Pho\"}}", KEY);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-            JsonNode accepted = JdkWsClient.MAPPER.readTree(response.body());
+            JsonNode accepted = WsClient.MAPPER.readTree(response.body());
 
             String frameA = a.nextRaw();
             String frameB = b.nextRaw();
@@ -79,7 +81,7 @@ class RelayToGatewayIT {
                 redis.close();
                 vertx.closeAndAwait();
             }
-            JsonNode frame = JdkWsClient.MAPPER.readTree(frameA);
+            JsonNode frame = WsClient.MAPPER.readTree(frameA);
             assertThat(frame.path("op").asText()).isEqualTo("event");
             assertThat(frame.path("offset").asLong()).isEqualTo(accepted.path("offset").asLong());
             assertThat(frame.path("epoch").asText()).isEqualTo(accepted.path("epoch").asText());
@@ -93,7 +95,7 @@ class RelayToGatewayIT {
     @Test
     void aWrongKeyIsRefusedAndNothingIsDelivered() throws Exception {
         String channel = "recipes.it" + UUID.randomUUID().toString().substring(0, 8);
-        try (JdkWsClient a = JdkWsClient.connect(gatewayA)) {
+        try (WsClient a = Services.ws(gatewayA)) {
             a.next();
             a.subscribe(channel);
             HttpResponse<String> response = post("{\"channel\":\"" + channel + "\",\"type\":\"recipe:created\",\"data\":{}}",

@@ -19,8 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.heliograph.monitor.Frames;
 import io.heliograph.monitor.Kafka;
-import io.heliograph.monitor.MonitorProcess;
-import io.heliograph.monitor.MonitorProcess.Run;
+import io.heliograph.monitor.MonitorRun;
+import io.heliograph.testkit.ServiceProcess;
 
 /**
  * An instance killed (SIGKILL) in the middle of a stream, its uncommitted records redelivered to
@@ -34,7 +34,7 @@ class RestartMidStreamIT {
 
     @Test
     void aRestartMidStreamCountsNothingTwice() throws Exception {
-        Run run = Run.create(2);
+        MonitorRun run = MonitorRun.create(2);
         try (KafkaProducer<String, String> producer = Kafka.producer()) {
             for (int i = 0; i < RECORDS; i++) {
                 String value = i % 10 == 0 ? "{\"id\":\"" + i + "\",\"amount\":\"n/a\"}" : "{\"id\":\"" + i + "\",\"amount\":" + i + "}";
@@ -42,12 +42,12 @@ class RestartMidStreamIT {
             }
         }
         try (Frames events = Frames.subscribe(run.events())) {
-            try (MonitorProcess first = MonitorProcess.start(run, "it-first")) {
+            try (ServiceProcess first = run.start("it-first")) {
                 await().atMost(WAIT).until(() -> finished(first) >= 200);
                 first.kill();
             }
             long finishedByFirst;
-            try (MonitorProcess second = MonitorProcess.start(run, "it-second")) {
+            try (ServiceProcess second = run.start("it-second")) {
                 finishedByFirst = terminalLogIds(events).size();
                 await().atMost(WAIT).until(() -> finished(second) >= RECORDS);
                 // Let any further (wrong) counts land before looking.
@@ -70,7 +70,7 @@ class RestartMidStreamIT {
         }
     }
 
-    private static long finished(MonitorProcess instance) {
+    private static long finished(ServiceProcess instance) {
         JsonNode stats = instance.getJson("/api/stats");
         return stats.path("processedMessages").asLong() + stats.path("failedMessages").asLong();
     }

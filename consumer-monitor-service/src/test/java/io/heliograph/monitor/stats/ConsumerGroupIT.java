@@ -17,8 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.heliograph.monitor.Frames;
 import io.heliograph.monitor.Kafka;
-import io.heliograph.monitor.MonitorProcess;
-import io.heliograph.monitor.MonitorProcess.Run;
+import io.heliograph.monitor.MonitorRun;
+import io.heliograph.testkit.ServiceProcess;
 
 /**
  * Real group members: packaged instances as child processes sharing one consumer group on the
@@ -30,11 +30,11 @@ class ConsumerGroupIT {
 
     @Test
     void twoInstancesSharePartitionsAndAStoppedOrDeadOneTurnsInactive() throws Exception {
-        Run run = Run.create(2);
+        MonitorRun run = MonitorRun.create(2);
         try (Frames status = Frames.subscribe(run.status());
                 Frames events = Frames.subscribe(run.events());
-                MonitorProcess a = MonitorProcess.start(run, "it-a");
-                MonitorProcess b = MonitorProcess.start(run, "it-b")) {
+                ServiceProcess a = run.start("it-a");
+                ServiceProcess b = run.start("it-b")) {
 
             // Both listed ACTIVE, each holding one of the two partitions.
             await().atMost(WAIT).untilAsserted(() -> {
@@ -70,7 +70,7 @@ class ConsumerGroupIT {
             });
 
             // Stopped gracefully: it announces INACTIVE itself on the way out.
-            try (MonitorProcess c = MonitorProcess.start(run, "it-c")) {
+            try (ServiceProcess c = run.start("it-c")) {
                 await().atMost(WAIT).untilAsserted(() ->
                         assertThat(consumer(a, "it-c").path("status").asText()).isEqualTo("ACTIVE"));
                 c.stop();
@@ -89,7 +89,7 @@ class ConsumerGroupIT {
                 .stream().map(f -> f.path("event").path("data").path("status").asText()).toList();
     }
 
-    private static JsonNode consumer(MonitorProcess from, String consumerId) {
+    private static JsonNode consumer(ServiceProcess from, String consumerId) {
         for (JsonNode c : from.getJson("/api/consumers")) {
             if (consumerId.equals(c.path("consumerId").asText())) {
                 return c;

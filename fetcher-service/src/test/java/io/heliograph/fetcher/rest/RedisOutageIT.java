@@ -4,15 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import io.heliograph.fetcher.testing.FetcherProcess;
+import io.heliograph.fetcher.testing.Fetchers;
+import io.heliograph.testkit.RedisServer;
+import io.heliograph.testkit.ServiceProcess;
 
 /**
  * A fetcher whose Redis goes away: it says so (readiness DOWN, 503 problem JSON with Retry-After)
@@ -22,42 +22,20 @@ class RedisOutageIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    static Process redisServer(int port) throws Exception {
-        Process redis = new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                .redirectOutput(java.nio.file.Path.of("target", "redis-outage-" + port + ".log").toFile()).start();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        return redis;
-    }
-
     @Test
     void redisDownMeansNotReadyAnd503UntilItComesBack() throws Exception {
-        int redisPort = freePort();
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Process redis = redisServer(redisPort);
-        try (FetcherProcess fetcher = FetcherProcess.start("outage-" + run, Map.of(
-                "heliograph.fetcher.mode", "simulated",
-                "heliograph.fetcher.channels.summary", "crypto.summary-" + run,
-                "heliograph.fetcher.channels.price-prefix", "prices.it" + run + "-",
-                "quarkus.redis.hosts", "redis://127.0.0.1:" + redisPort))) {
+        try (RedisServer redis = new RedisServer(false);
+                ServiceProcess fetcher = Fetchers.start("outage-" + run, Map.of(
+                        "heliograph.fetcher.mode", "simulated",
+                        "heliograph.fetcher.channels.summary", "crypto.summary-" + run,
+                        "heliograph.fetcher.channels.price-prefix", "prices.it" + run + "-",
+                        "quarkus.redis.hosts", redis.url()))) {
             int port = fetcher.port();
             await().atMost(WAIT).until(() -> given().port(port).get("/q/health/ready").statusCode() == 200
                     && given().port(port).get("/api/crypto/dashboard-summary").statusCode() == 200);
 
-            redis.destroy();
-            redis.waitFor();
+            redis.stop();
             await().atMost(WAIT).until(() -> given().port(port).get("/q/health/ready").statusCode() == 503);
             var summary = given().port(port).get("/api/crypto/dashboard-summary").then().statusCode(503)
                     .contentType("application/problem+json").extract();
@@ -69,14 +47,11 @@ class RedisOutageIT {
             // Liveness is unaffected: restarting the process would not bring Redis back.
             given().port(port).get("/q/health/live").then().statusCode(200);
 
-            redis = redisServer(redisPort);
+            redis.start();
             await().atMost(WAIT).until(() -> given().port(port).get("/q/health/ready").statusCode() == 200);
             // It takes the lock in the new Redis and streams again.
             await().atMost(WAIT).until(() -> given().port(port).get("/api/crypto/dashboard-summary").statusCode() == 200
                     && given().port(port).get("/api/prices").jsonPath().getList("prices").size() == 8);
-        } finally {
-            redis.destroy();
-            redis.waitFor();
         }
     }
 }

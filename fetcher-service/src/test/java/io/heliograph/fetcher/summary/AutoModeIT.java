@@ -9,19 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.heliograph.core.channel.ChannelName;
 import io.heliograph.fetcher.testing.ChannelHistory;
-import io.heliograph.fetcher.testing.FetcherProcess;
-import io.heliograph.fetcher.testing.StubApis;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
+import io.heliograph.fetcher.testing.Fetchers;
+import io.heliograph.fetcher.testing.ItBackends;
+import io.heliograph.testkit.ServiceProcess;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -30,33 +27,14 @@ import io.vertx.mutiny.redis.client.Response;
  */
 class AutoModeIT {
 
-    static final String REDIS_URL = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    static StubApis apis;
-    static Vertx vertx;
-    static RedisAPI redis;
-
-    @BeforeAll
-    static void setUp() {
-        apis = new StubApis().start();
-        vertx = Vertx.vertx();
-        redis = RedisAPI.api(Redis.createClient(vertx, REDIS_URL));
-        assertThat(redis.ping(List.of()).await().atMost(Duration.ofSeconds(10)).toString()).isEqualTo("PONG");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (vertx != null) {
-            vertx.closeAndAwait();
-        }
-        if (apis != null) {
-            apis.stop();
-        }
-    }
+    @RegisterExtension
+    static final ItBackends BACKENDS = new ItBackends();
 
     static List<JsonNode> frames(String channel) {
-        Response range = redis.xrange(List.of(ChannelName.of(channel).historyKey(), "-", "+")).await().atMost(WAIT);
+        Response range = BACKENDS.redis().xrange(List.of(ChannelName.of(channel).historyKey(), "-", "+"))
+                .await().atMost(WAIT);
         List<JsonNode> frames = new java.util.ArrayList<>();
         for (Response entry : range) {
             frames.add(ChannelHistory.parse(entry.get(1).get(1).toString()));
@@ -64,13 +42,13 @@ class AutoModeIT {
         return frames;
     }
 
-    static FetcherProcess start(String run, String apiBaseUrl) throws Exception {
+    static ServiceProcess start(String run, String apiBaseUrl) throws Exception {
         // No mode set: the default (auto) is under test.
-        return FetcherProcess.start("auto-" + run, Map.of(
+        return Fetchers.start("auto-" + run, Map.of(
                 "heliograph.fetcher.redis-key-prefix", "it-" + run + ":",
                 "heliograph.fetcher.channels.summary", "crypto.summary-" + run,
                 "heliograph.fetcher.channels.price-prefix", "prices.it" + run + "-",
-                "quarkus.redis.hosts", REDIS_URL,
+                "quarkus.redis.hosts", ItBackends.REDIS_URL,
                 "quarkus.rest-client.coingecko.url", apiBaseUrl,
                 "quarkus.rest-client.feargreed.url", apiBaseUrl));
     }
@@ -79,7 +57,7 @@ class AutoModeIT {
     void withoutReachableApisEverythingIsSimulatedFromTheFirstSecond() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         // Nothing listens on port 1: the offline case.
-        try (FetcherProcess fetcher = start(run, "http://127.0.0.1:1")) {
+        try (ServiceProcess fetcher = start(run, "http://127.0.0.1:1")) {
             await().atMost(WAIT).until(() -> !frames("crypto.summary-" + run).isEmpty()
                     && frames("prices.it" + run + "-btc-usd").size() >= 2
                     && frames("prices.it" + run + "-gbp-usd").size() >= 2);
@@ -98,7 +76,7 @@ class AutoModeIT {
     @Test
     void theSummaryTurnsLiveWhenTheKeylessApisAnswer() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        try (FetcherProcess fetcher = start(run, apis.baseUrl())) {
+        try (ServiceProcess fetcher = start(run, BACKENDS.apis().baseUrl())) {
             await().atMost(WAIT).until(() -> frames("crypto.summary-" + run).stream()
                     .anyMatch(f -> !f.get("event").get("data").get("simulated").asBoolean()));
             JsonNode live = frames("crypto.summary-" + run).stream().map(f -> f.get("event").get("data"))

@@ -62,9 +62,18 @@ public class HttpFallbacks {
         this.vertx = vertx;
     }
 
+    /** Streams and polls in flight, ended on drain so shutdown does not wait for them. */
+    private final java.util.Set<Transport> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     void routes(@Observes Router router) {
         router.get("/sse").handler(this::sse);
         router.get("/api/channels/:channel/events").handler(this::longPoll);
+        // The dashboards live in folders (/crypto/index.html); their clean URLs redirect there.
+        router.getWithRegex("/(crypto|prices|consumers|recipes|chat|metrics)").handler(rc -> rc.redirect(rc.normalizedPath() + "/"));
+    }
+
+    void drain(@Observes io.quarkus.runtime.ShutdownDelayInitiatedEvent event) {
+        open.forEach(t -> t.close(CloseCodes.SERVICE_RESTART));
     }
 
     private String user(RoutingContext rc) {
@@ -116,7 +125,9 @@ public class HttpFallbacks {
             SseTransport transport = new SseTransport(response, context);
             Client client = new Client(session(), user, transport, hub, history);
             long timer = vertx.setPeriodic(KEEP_ALIVE_MS, id -> transport.keepAlive());
+            open.add(transport);
             response.closeHandler(v -> {
+                open.remove(transport);
                 vertx.cancelTimer(timer);
                 transport.close(CloseCodes.NORMAL);
                 client.unsubscribeAll();
@@ -161,6 +172,7 @@ public class HttpFallbacks {
             Client client = new Client(session(), user, poll, hub, history);
             poll.client = client;
             poll.timer = vertx.setTimer(Math.max(1, waitMs), id -> poll.finish());
+            open.add(poll);
             rc.response().closeHandler(v -> poll.finish());
             client.subscribe(channel, policy, new Client.Since(epoch, since), 1, (e, offset, recovered, snapshot) -> {
                 poll.started(e, recovered ? since : offset, recovered);
@@ -259,6 +271,7 @@ public class HttpFallbacks {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
+            open.remove(this);
             vertx.cancelTimer(timer);
             if (client != null) {
                 client.unsubscribeAll();

@@ -1,14 +1,9 @@
 package io.heliograph.relay.recipes;
 
-import java.net.URI;
-import java.time.Instant;
-import java.util.List;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -23,8 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.heliograph.client.PublishEvent;
 import io.heliograph.relay.config.RelayConfig;
+import io.heliograph.relay.crud.DocumentResource;
 import io.heliograph.relay.crud.DocumentStore;
-import io.heliograph.relay.rest.HttpProblem;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 
@@ -36,40 +31,24 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Recipes", description = "Example CRUD backend publishing recipe:* events")
-public class RecipeResource {
-
-    private final DocumentStore<Recipe> store;
+public class RecipeResource extends DocumentResource<Recipe, RecipeInput> {
 
     public RecipeResource(ReactiveRedisDataSource redis, ObjectMapper mapper, RelayConfig config) {
-        this.store = new DocumentStore<>(redis, mapper, config, "recipes", Recipe.class);
-    }
-
-    @GET
-    public Uni<List<Recipe>> list() {
-        return store.list();
-    }
-
-    @GET
-    @Path("{id}")
-    public Uni<Recipe> get(@RestPath long id) {
-        return store.get(id).map(found -> found.orElseThrow(() -> notFound(id)));
+        super(new DocumentStore<>(redis, mapper, config, "recipes", Recipe.class), "/api/recipes", "recipe",
+                Recipe::create, Recipe::update);
     }
 
     @POST
     @PublishEvent(channel = "recipes", type = "recipe:created", subject = "recipes/{id}")
     public Uni<RestResponse<Recipe>> create(@Valid @NotNull RecipeInput input) {
-        String now = Instant.now().toString();
-        return store.create(id -> Recipe.create(id, input, now))
-                .map(recipe -> RestResponse.ResponseBuilder.<Recipe>created(URI.create("/api/recipes/" + recipe.id())).entity(recipe).build());
+        return insert(input);
     }
 
     @PUT
     @Path("{id}")
     @PublishEvent(channel = "recipes", type = "recipe:updated", subject = "recipes/{id}")
     public Uni<Recipe> update(@RestPath long id, @Valid @NotNull RecipeInput input) {
-        String now = Instant.now().toString();
-        return store.update(id, recipe -> recipe.update(input, now))
-                .map(updated -> updated.orElseThrow(() -> notFound(id)));
+        return replace(id, input);
     }
 
     /** Answers the deleted recipe, so the {@code recipe:deleted} event carries it. */
@@ -77,10 +56,6 @@ public class RecipeResource {
     @Path("{id}")
     @PublishEvent(channel = "recipes", type = "recipe:deleted", subject = "recipes/{id}")
     public Uni<Recipe> delete(@RestPath long id) {
-        return store.delete(id).map(deleted -> deleted.orElseThrow(() -> notFound(id)));
-    }
-
-    private static HttpProblem notFound(long id) {
-        return HttpProblem.notFound("no recipe with id " + id);
+        return remove(id);
     }
 }

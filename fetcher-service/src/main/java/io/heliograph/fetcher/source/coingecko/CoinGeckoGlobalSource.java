@@ -4,10 +4,6 @@ import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-
-import io.heliograph.fetcher.config.FetcherConfig;
-import io.heliograph.fetcher.config.FetcherIdentity;
 import io.heliograph.fetcher.source.Json;
 import io.heliograph.fetcher.summary.DashboardSummary;
 import io.heliograph.fetcher.summary.SummarySource;
@@ -17,14 +13,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class CoinGeckoGlobalSource implements SummarySource {
 
-    private final CoinGeckoApi api;
-    private final FetcherConfig config;
-    private final FetcherIdentity identity;
+    private final CoinGecko coinGecko;
 
-    public CoinGeckoGlobalSource(@RestClient CoinGeckoApi api, FetcherConfig config, FetcherIdentity identity) {
-        this.api = api;
-        this.config = config;
-        this.identity = identity;
+    CoinGeckoGlobalSource(CoinGecko coinGecko) {
+        this.coinGecko = coinGecko;
     }
 
     @Override
@@ -34,7 +26,7 @@ public class CoinGeckoGlobalSource implements SummarySource {
 
     @Override
     public Uni<UnaryOperator<DashboardSummary>> fetch() {
-        return api.global(config.coingecko().apiKey().orElse(null), identity.userAgent()).map(body -> {
+        return coinGecko.global().map(body -> {
             double cap = Json.number(body, "/data/total_market_cap/usd");
             double change = Json.number(body, "/data/market_cap_change_percentage_24h_usd");
             double dominance = Json.number(body, "/data/market_cap_percentage/btc");
@@ -49,6 +41,6 @@ public class CoinGeckoGlobalSource implements SummarySource {
 
     @Override
     public String redact(String message) {
-        return io.heliograph.fetcher.source.SourceErrors.redact(message, config.coingecko().apiKey());
+        return coinGecko.redact(message);
     }
 }

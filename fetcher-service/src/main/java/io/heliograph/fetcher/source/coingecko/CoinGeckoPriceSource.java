@@ -4,12 +4,7 @@ import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-
-import io.heliograph.fetcher.config.FetcherConfig;
-import io.heliograph.fetcher.config.FetcherIdentity;
 import io.heliograph.fetcher.source.Json;
-import io.heliograph.fetcher.source.SourceErrors;
 import io.heliograph.fetcher.summary.DashboardSummary;
 import io.heliograph.fetcher.summary.SummarySource;
 import io.smallrye.mutiny.Uni;
@@ -18,14 +13,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class CoinGeckoPriceSource implements SummarySource {
 
-    private final CoinGeckoApi api;
-    private final FetcherConfig config;
-    private final FetcherIdentity identity;
+    private final CoinGecko coinGecko;
 
-    public CoinGeckoPriceSource(@RestClient CoinGeckoApi api, FetcherConfig config, FetcherIdentity identity) {
-        this.api = api;
-        this.config = config;
-        this.identity = identity;
+    CoinGeckoPriceSource(CoinGecko coinGecko) {
+        this.coinGecko = coinGecko;
     }
 
     @Override
@@ -35,12 +26,11 @@ public class CoinGeckoPriceSource implements SummarySource {
 
     @Override
     public Uni<UnaryOperator<DashboardSummary>> fetch() {
-        return api.simplePrice("bitcoin", "usd", true, config.coingecko().apiKey().orElse(null), identity.userAgent())
-                .map(body -> {
-                    double price = Json.number(body, "/bitcoin/usd");
-                    double change = Json.number(body, "/bitcoin/usd_24h_change");
-                    return s -> s.withBtc(price, change);
-                });
+        return coinGecko.bitcoinPrice().map(body -> {
+            double price = Json.number(body, "/bitcoin/usd");
+            double change = Json.number(body, "/bitcoin/usd_24h_change");
+            return s -> s.withBtc(price, change);
+        });
     }
 
     @Override
@@ -50,6 +40,6 @@ public class CoinGeckoPriceSource implements SummarySource {
 
     @Override
     public String redact(String message) {
-        return SourceErrors.redact(message, config.coingecko().apiKey());
+        return coinGecko.redact(message);
     }
 }
