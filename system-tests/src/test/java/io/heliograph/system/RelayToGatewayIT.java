@@ -31,17 +31,19 @@ class RelayToGatewayIT {
     static ServiceProcess gatewayA;
     static ServiceProcess gatewayB;
     static ServiceProcess relay;
+    static ServiceProcess secondRelay;
 
     @BeforeAll
     static void start() {
         gatewayA = Services.start("gateway-service", "it-gateway-a", ServiceProcess.env("HELIOGRAPH_NODE_ID", "it-gateway-a"));
         gatewayB = Services.start("gateway-service", "it-gateway-b", ServiceProcess.env("HELIOGRAPH_NODE_ID", "it-gateway-b"));
         relay = Services.start("pubsub-relay", "it-relay", ServiceProcess.env("HELIOGRAPH_RELAY_PUBLISHER_KEY", KEY));
+        secondRelay = Services.start("pubsub-relay", "it-relay-2", ServiceProcess.env("HELIOGRAPH_RELAY_PUBLISHER_KEY", KEY));
     }
 
     @AfterAll
     static void stop() {
-        for (ServiceProcess p : new ServiceProcess[] { relay, gatewayB, gatewayA }) {
+        for (ServiceProcess p : new ServiceProcess[] { secondRelay, relay, gatewayB, gatewayA }) {
             if (p != null) {
                 p.close();
             }
@@ -104,6 +106,34 @@ class RelayToGatewayIT {
             assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
             a.send(java.util.Map.of("op", "ping"));
             assertThat(a.next().path("op").asText()).isEqualTo("pong");
+        }
+    }
+
+    /** Two backends behind a load balancer: a write through either reaches browsers on every gateway. */
+    @Test
+    void aCreateThroughEitherBackendReachesClientsOfBothGateways() throws Exception {
+        try (WsClient a = Services.ws(gatewayA); WsClient b = Services.ws(gatewayB)) {
+            a.next();
+            b.next();
+            a.subscribe("recipes");
+            b.subscribe("recipes");
+            for (ServiceProcess backend : new ServiceProcess[] { relay, secondRelay }) {
+                String title = "Bun cha " + UUID.randomUUID();
+                HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(backend.uri().resolve("/api/recipes"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"" + title
+                                + "\",\"ingredients\":[\"rice noodles\",\"pork\"],\"minutes\":40}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                for (WsClient client : new WsClient[] { a, b }) {
+                    JsonNode event = client.await(f -> f.path("event").path("type").asText().equals("recipe:created")
+                            && f.path("event").path("data").path("title").asText().equals(title));
+                    assertThat(event.path("event").path("source").asText()).isEqualTo("/pubsub-relay");
+                }
+                String id = WsClient.MAPPER.readTree(created.body()).path("id").asText();
+                HttpClient.newHttpClient().send(HttpRequest.newBuilder(backend.uri().resolve("/api/recipes/" + id)).DELETE().build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
         }
     }
 }
