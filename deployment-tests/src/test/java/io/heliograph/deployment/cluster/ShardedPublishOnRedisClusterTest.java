@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.heliograph.testkit.ClusterSlots;
+import io.heliograph.testkit.LocalRedisCluster;
 import io.heliograph.core.channel.ChannelName;
 import io.heliograph.core.channel.NamespacePolicy;
 import io.heliograph.core.channel.Namespaces;

@@ -1,12 +1,12 @@
-package io.heliograph.deployment.cluster;
+package io.heliograph.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Which master owns which hash slot, read from {@code CLUSTER NODES}, and Redis's key-to-slot rule. */
-final class ClusterSlots {
+public final class ClusterSlots {
 
-    static final int SLOTS = 16384;
+    public static final int SLOTS = 16384;
 
     private final int[] ownerPort = new int[SLOTS];
 
@@ -18,7 +18,7 @@ final class ClusterSlots {
      * Parses {@code CLUSTER NODES}: one line a node,
      * {@code <id> <ip:port@bus> <flags> <master> <ping> <pong> <epoch> <link> <slot or range>...}.
      */
-    static ClusterSlots read(String clusterNodes) {
+    public static ClusterSlots read(String clusterNodes) {
         ClusterSlots slots = new ClusterSlots();
         for (String line : clusterNodes.split("\n")) {
             String[] fields = line.trim().split(" ");
@@ -45,12 +45,12 @@ final class ClusterSlots {
         return slots;
     }
 
-    int ownerOf(int slot) {
+    public int ownerOf(int slot) {
         return ownerPort[slot];
     }
 
     /** Redis's rule: CRC16 (XMODEM) of the hash tag between the first '{' and the next '}', else of the key. */
-    static int slotOf(String key) {
+    public static int slotOf(String key) {
         int open = key.indexOf('{');
         if (open >= 0) {
             int close = key.indexOf('}', open + 1);

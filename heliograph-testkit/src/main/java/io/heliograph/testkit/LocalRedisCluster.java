@@ -1,4 +1,4 @@
-package io.heliograph.deployment.cluster;
+package io.heliograph.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * {@code redis-server} and {@code redis-cli} binaries of the machine, each node in its own
  * temporary directory. {@link #close()} kills the nodes and deletes the directories.
  */
-final class LocalRedisCluster implements AutoCloseable {
+public final class LocalRedisCluster implements AutoCloseable {
 
     /** Redis Cluster's bus listens on the client port plus this offset; it must be free too. */
     private static final int BUS_PORT_OFFSET = 10000;
@@ -35,7 +35,7 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     /** Starts three cluster-enabled nodes and joins them with {@code redis-cli --cluster create}. */
-    static LocalRedisCluster start(int masters) throws IOException, InterruptedException {
+    public static LocalRedisCluster start(int masters) throws IOException, InterruptedException {
         LocalRedisCluster cluster = new LocalRedisCluster(binary("redis-server"), binary("redis-cli"));
         try {
             cluster.startNodes(masters);
@@ -48,12 +48,12 @@ final class LocalRedisCluster implements AutoCloseable {
         }
     }
 
-    List<Integer> ports() {
+    public List<Integer> ports() {
         return List.copyOf(ports);
     }
 
     /** Answers of {@code redis-cli -p <port> <args>}, trimmed. */
-    String cli(int port, String... args) throws IOException, InterruptedException {
+    public String cli(int port, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(redisCli, "-h", "127.0.0.1", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
         return run(command, 10).trim();
