@@ -1,31 +1,46 @@
 package io.heliograph.gateway.websocket;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /**
- * Reaches the Vert.x WebSocket under a websockets-next connection. websockets-next has no public
- * way to see whether a connection's outbound buffer is full, which is what slow-consumer detection
- * needs, nor to write without its per-call bookkeeping; kept in this one class so an upgrade that
- * changes the internals breaks in one place (and loudly, at the first connection).
+ * Reaches the Vert.x WebSocket and the Netty channel under a websockets-next connection.
+ * websockets-next has no public way to see whether a connection's outbound buffer is full (what
+ * slow-consumer detection needs), and its send path encodes the text and flushes the socket once per
+ * frame per connection: at broadcast rates that is a syscall per delivery, which is what limits a
+ * 2-core gateway. Kept in this one class so an upgrade that changes the internals breaks in one place,
+ * and loudly, at the first connection.
  */
 final class VertxSockets {
 
-    private static final Method WEB_SOCKET = find();
+    private static final Method WEB_SOCKET = method("io.quarkus.websockets.next.runtime.WebSocketConnectionBase", "webSocket");
+    private static final Field CONNECTION = field("io.vertx.core.http.impl.WebSocketImplBase", "conn");
 
     private VertxSockets() {
     }
 
-    private static Method find() {
+    private static Method method(String type, String name) {
         try {
-            Method method = Class.forName("io.quarkus.websockets.next.runtime.WebSocketConnectionBase")
-                    .getDeclaredMethod("webSocket");
+            Method method = Class.forName(type).getDeclaredMethod(name);
             method.setAccessible(true);
             return method;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("websockets-next internals changed: WebSocketConnectionBase.webSocket() not found", e);
+            throw new IllegalStateException("websockets-next internals changed: " + type + "." + name + "() not found", e);
+        }
+    }
+
+    private static Field field(String type, String name) {
+        try {
+            Field field = Class.forName(type).getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("Vert.x internals changed: " + type + "." + name + " not found", e);
         }
     }
 
@@ -34,6 +49,22 @@ final class VertxSockets {
             return (WebSocketBase) WEB_SOCKET.invoke(connection);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot reach the Vert.x WebSocket of " + connection.id(), e);
+        }
+    }
+
+    /** The Netty context frames are written on (the one Vert.x itself writes on). */
+    static ChannelHandlerContext context(WebSocketBase socket) {
+        try {
+            Object target = socket;
+            // Vert.x Web wraps the server WebSocket (to report proxied scheme and host): unwrap it.
+            while (!CONNECTION.getDeclaringClass().isInstance(target)) {
+                Field delegate = target.getClass().getDeclaredField("delegate");
+                delegate.setAccessible(true);
+                target = delegate.get(target);
+            }
+            return ((ConnectionBase) CONNECTION.get(target)).channelHandlerContext();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach the Netty channel of a WebSocket", e);
         }
     }
 }
