@@ -271,6 +271,19 @@ class GatewayEndpointTest {
     }
 
     @Test
+    void prometheusMetricsCoverConnectionsDeliveriesLimitsAndRedisRoundTrips() {
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            subscribe(ws, Channels.unique("recipes"));
+            String metrics = io.restassured.RestAssured.given().baseUri(base.toString()).get("/q/metrics").then()
+                    .statusCode(200).extract().asString();
+            assertThat(metrics).contains("heliograph_gateway_connections", "heliograph_gateway_subscriptions",
+                    "heliograph_gateway_deliveries_total", "heliograph_gateway_slow_consumer_closes_total",
+                    "heliograph_gateway_rate_limit_hits_total", "redis_commands_duration_seconds_count");
+        }
+    }
+
+    @Test
     void statsCountConnectionsAndSubscriptions() {
         try (WsClient ws = WsClient.connect(base)) {
             ws.next();
