@@ -173,6 +173,25 @@ class GatewayEndpointTest {
     }
 
     @Test
+    void sustainedInvalidCommandsCloseWith1008() {
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            for (int i = 0; i < 19; i++) {
+                ws.sendRaw("{\"op\":\"dance\",\"id\":" + i + "}");
+            }
+            assertThat(ws.drain(Duration.ofMillis(500))).hasSize(19).allMatch(f -> f.path("code").asText().equals("unknown_op"));
+            // A valid command resets the count: the connection survives 19 more.
+            assertThat(ws.reply(ws.send(Map.of("op", "ping"))).path("op").asText()).isEqualTo("pong");
+            for (int i = 0; i < 19; i++) {
+                ws.sendRaw("not json");
+            }
+            assertThat(ws.drain(Duration.ofMillis(500))).hasSize(19);
+            ws.sendRaw("still not json");
+            assertThat(ws.awaitClose()).isEqualTo(1008);
+        }
+    }
+
+    @Test
     void originsOutsideTheAllowListAreRefusedWith403() {
         assertThat(WsClient.upgradeStatus(base, "/ws", Map.of("Origin", "https://evil.example"))).isEqualTo(403);
         assertThat(WsClient.upgradeStatus(base, "/ws", Map.of("Origin", "http://localhost:3000"))).isEqualTo(101);

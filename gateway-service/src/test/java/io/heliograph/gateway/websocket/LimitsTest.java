@@ -70,6 +70,27 @@ class LimitsTest {
     }
 
     @Test
+    void behindATrustedProxyTheForwardedAddressIsWhatIsCounted() {
+        List<WsClient> open = new ArrayList<>();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count() == 0);
+            // The test client connects from 127.0.0.1, a trusted proxy by default.
+            for (int i = 0; i < 5; i++) {
+                WsClient ws = WsClient.connect(base, "/ws", Map.of("X-Forwarded-For", "203.0.113.7"));
+                ws.next();
+                open.add(ws);
+            }
+            assertThat(WsClient.upgradeStatus(base, "/ws", Map.of("X-Forwarded-For", "203.0.113.7"))).isEqualTo(429);
+            assertThat(WsClient.upgradeStatus(base, "/ws", Map.of("X-Forwarded-For", "203.0.113.8"))).isEqualTo(101);
+            // The right-most address that is not a proxy is the client: a forged left-most one changes nothing.
+            assertThat(WsClient.upgradeStatus(base, "/ws", Map.of("X-Forwarded-For", "198.51.100.1, 203.0.113.7")))
+                    .isEqualTo(429);
+        } finally {
+            open.forEach(WsClient::close);
+        }
+    }
+
+    @Test
     void subscriptionsPerConnectionAreCapped() {
         try (WsClient ws = WsClient.connect(base)) {
             ws.next();
