@@ -70,6 +70,12 @@ class GatewayResilienceIT {
                 assertThat(ws.next().path("offset").asLong()).isEqualTo(i);
             }
             redis.stop();
+            // While Redis is unreachable the gateway is not ready, so a load balancer routes around it.
+            long deadline = System.nanoTime() + Services.WAIT.toNanos();
+            while (gateway.status("/q/health/ready") != 503 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(gateway.status("/q/health/ready")).isEqualTo(503);
             redis.start();
             // Published as soon as Redis answers, possibly before the gateway has resubscribed:
             // those are the frames the gateway must recover from history itself.

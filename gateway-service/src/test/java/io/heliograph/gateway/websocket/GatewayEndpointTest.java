@@ -90,12 +90,38 @@ class GatewayEndpointTest {
                 assertThat(event.path("offset").asLong()).isEqualTo(i);
                 assertThat(event.path("event").path("data").asInt()).isEqualTo(i);
             }
+            // This node holds one Redis subscription for the channel, whatever its number of clients.
+            assertThat(numsub(channel)).isEqualTo(1);
             long id = ws.send(Map.of("op", "unsubscribe", "channel", channel));
             assertThat(ws.reply(id).path("op").asText()).isEqualTo("unsubscribed");
+            // The last local subscriber left: the node unsubscribes in Redis.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> numsub(channel) == 0);
             publish(channel, 51);
             assertThat(ws.drain(Duration.ofMillis(500))).isEmpty();
             long again = ws.send(Map.of("op", "unsubscribe", "channel", channel));
             assertThat(ws.reply(again).path("code").asText()).isEqualTo("not_subscribed");
+        }
+    }
+
+    long numsub(String channel) {
+        return RedisAPI.api(redis).pubsub(List.of("NUMSUB", "hg:{" + channel + "}")).await().atMost(WAIT).get(1).toLong();
+    }
+
+    @Test
+    void presenceForgetsEntriesWhoseGatewayStoppedRefreshingThem() {
+        String room = Channels.unique("chat");
+        // What a crashed gateway leaves behind: an entry whose expiry has passed.
+        RedisAPI.api(redis).zadd(List.of("hg:{" + room + "}:presence", Long.toString(System.currentTimeMillis() - 1000),
+                "{\"session\":\"s-ghost\",\"user\":null}")).await().atMost(WAIT);
+        try (WsClient ws = WsClient.connect(base); WsClient other = WsClient.connect(base)) {
+            ws.next();
+            other.next();
+            subscribe(ws, room);
+            subscribe(other, room);
+            JsonNode presence = ws.reply(ws.send(Map.of("op", "presence", "channel", room)));
+            assertThat(presence.path("count").asInt()).isEqualTo(2);
+            assertThat(presence.path("clients").toString()).doesNotContain("s-ghost");
+            assertThat(numsub(room)).isEqualTo(1);
         }
     }
 
