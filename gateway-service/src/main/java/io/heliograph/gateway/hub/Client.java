@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
@@ -64,6 +65,11 @@ public final class Client {
         this.history = history;
     }
 
+    /** A new session id, as sent in {@code welcome} and shown in presence. */
+    public static String newSessionId() {
+        return "s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
     public String session() {
         return session;
     }
@@ -76,24 +82,8 @@ public final class Client {
         this.user = user;
     }
 
-    public Transport transport() {
-        return transport;
-    }
-
     public void send(String frame) {
         transport.write(frame);
-    }
-
-    public synchronized int subscriptionCount() {
-        return channels.size();
-    }
-
-    public synchronized boolean isSubscribed(String channel) {
-        return channels.containsKey(channel);
-    }
-
-    public synchronized Set<String> channels() {
-        return Set.copyOf(channels.keySet());
     }
 
     /**

@@ -113,12 +113,6 @@ public class Hub implements Broker.Listener {
         return deliveries.get();
     }
 
-    /** Local subscribers of a channel (a copy). */
-    public Client[] subscribers(String channel) {
-        Subscribers s = channels.get(channel);
-        return s == null ? new Client[0] : s.clients.clone();
-    }
-
     public boolean brokerConnected() {
         return broker.connected();
     }

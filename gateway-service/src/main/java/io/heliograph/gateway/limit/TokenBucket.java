@@ -26,9 +26,4 @@ public final class TokenBucket {
         }
         return false;
     }
-
-    /** Seconds until the next token, for Retry-After style messages. */
-    public synchronized double secondsUntilNext() {
-        return tokens >= 1 ? 0 : (1 - tokens) / (ratePerNano * 1_000_000_000d);
-    }
 }

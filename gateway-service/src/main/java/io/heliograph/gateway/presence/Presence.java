@@ -87,12 +87,12 @@ public class Presence {
         long expiry = expiry();
         return io.smallrye.mutiny.Multi.createFrom().iterable(local.entrySet())
                 .onItem().transformToUniAndConcatenate(e -> {
-                    ChannelName channel = ChannelName.of(e.getKey());
-                    Request zadd = Request.cmd(Command.ZADD).arg(channel.presenceKey());
-                    e.getValue().values().forEach(m -> zadd.arg(expiry).arg(m));
                     if (e.getValue().isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
+                    ChannelName channel = ChannelName.of(e.getKey());
+                    Request zadd = Request.cmd(Command.ZADD).arg(channel.presenceKey());
+                    e.getValue().values().forEach(m -> zadd.arg(expiry).arg(m));
                     return redis.send(zadd)
                             .chain(() -> redis.send(Request.cmd(Command.PEXPIRE).arg(channel.presenceKey())
                                     .arg(config.presenceTtl().toMillis())))

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -88,10 +87,6 @@ public class HttpFallbacks {
         }
     }
 
-    private static String session() {
-        return "s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    }
-
     void sse(RoutingContext rc) {
         try {
             if (sessions.draining()) {
@@ -123,7 +118,7 @@ public class HttpFallbacks {
             response.write("retry: 1000\n\n");
             Context context = Vertx.currentContext();
             SseTransport transport = new SseTransport(response, context);
-            Client client = new Client(session(), user, transport, hub, history);
+            Client client = new Client(Client.newSessionId(), user, transport, hub, history);
             long timer = vertx.setPeriodic(KEEP_ALIVE_MS, id -> transport.keepAlive());
             open.add(transport);
             response.closeHandler(v -> {
@@ -169,7 +164,7 @@ public class HttpFallbacks {
             }
             Context context = Vertx.currentContext();
             LongPoll poll = new LongPoll(rc, channel.value(), epoch, since, context);
-            Client client = new Client(session(), user, poll, hub, history);
+            Client client = new Client(Client.newSessionId(), user, poll, hub, history);
             poll.client = client;
             poll.timer = vertx.setTimer(Math.max(1, waitMs), id -> poll.finish());
             open.add(poll);

@@ -1,7 +1,6 @@
 package io.heliograph.gateway.websocket;
 
 import java.time.Instant;
-import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
@@ -52,7 +51,7 @@ public class GatewayEndpoint {
     @OnOpen
     @NonBlocking
     void onOpen(WebSocketConnection connection) {
-        String sessionId = "s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String sessionId = Client.newSessionId();
         String user = connection.userData().get(UpgradeCheck.SUBJECT);
         String expires = connection.userData().get(UpgradeCheck.EXPIRES);
         String address = connection.userData().get(UpgradeCheck.ADDRESS);
