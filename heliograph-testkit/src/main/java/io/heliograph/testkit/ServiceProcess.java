@@ -115,7 +115,7 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
-        /** Environment variables on top of the defaults ({@code QUARKUS_REDIS_HOSTS}, {@code KAFKA_BOOTSTRAP_SERVERS}). */
+        /** Environment variables on top of the defaults ({@code QUARKUS_REDIS_HOSTS}, {@code KAFKA_BOOTSTRAP_SERVERS}, a gateway's test verify key). */
         public Builder env(Map<String, String> variables) {
             env.putAll(variables);
             return this;
@@ -127,7 +127,7 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
-        /** Inherited environment variables the process must not see (API keys of the developer's shell). */
+        /** Environment variables the process must not see: API keys of the developer's shell, or one of the defaults. */
         public Builder withoutEnv(String... names) {
             withoutEnv.addAll(List.of(names));
             return this;
@@ -167,9 +167,13 @@ public final class ServiceProcess implements AutoCloseable {
                 Files.createDirectories(log.getParent());
                 ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
                 Map<String, String> environment = builder.environment();
-                withoutEnv.forEach(environment::remove);
                 environment.put("QUARKUS_REDIS_HOSTS", REDIS_URL);
                 environment.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA);
+                if (module.equals("gateway-service")) {
+                    // A gateway refuses to start without a verify key: trust this build's test key pair.
+                    environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", TestKeys.publicKeyLocation());
+                }
+                withoutEnv.forEach(environment::remove);
                 environment.putAll(env);
                 ServiceProcess service = new ServiceProcess(name, port, builder.start(), log, closeGrace);
                 service.awaitReady(startupTimeout);

@@ -153,15 +153,18 @@ class GatewayResilienceIT {
 
     @Test
     void theLaunchersDevTokenOpensTheUsersPrivateChannel() throws Exception {
+        // The launcher signs with this checkout's generated pair (.heliograph/jwt), creating it on first use.
         Process token = new ProcessBuilder(ServiceProcess.ROOT.resolve("heliograph").toString(), "token", "it-user", "--ttl", "120")
-                .redirectErrorStream(true).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String jwt;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(token.getInputStream()))) {
             jwt = out.readLine();
         }
         assertThat(token.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(token.exitValue()).as(jwt).isZero();
-        try (ServiceProcess gateway = Services.start("gateway-service", "it-token-gw", ServiceProcess.env());
+        String launcherKey = "file:" + ServiceProcess.ROOT.resolve(".heliograph/jwt/publicKey.pem");
+        try (ServiceProcess gateway = Services.start("gateway-service", "it-token-gw",
+                ServiceProcess.env("MP_JWT_VERIFY_PUBLICKEY_LOCATION", launcherKey));
                 WsClient ws = Services.ws(gateway, "/ws?access_token=" + jwt)) {
             ws.next();
             assertThat(ws.subscribe("user.it-user").path("op").asText()).isEqualTo("subscribed");

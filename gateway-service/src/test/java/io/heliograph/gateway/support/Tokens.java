@@ -1,37 +1,34 @@
 package io.heliograph.gateway.support;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 
+import io.heliograph.testkit.TestKeys;
 import io.smallrye.jwt.build.Jwt;
 
-/** Signs test tokens with the development key pair in deploy/dev-keys. */
+/** Signs test tokens with this build's generated key pair ({@link TestKeys}). */
 public final class Tokens {
 
-    private static final PrivateKey KEY = load();
+    private static final PrivateKey KEY = TestKeys.privateKey();
 
     private Tokens() {
     }
 
     public static String token(String subject, long ttlSeconds) {
-        return Jwt.subject(subject).issuer("heliograph-dev").expiresIn(ttlSeconds).sign(KEY);
+        return Jwt.subject(subject).issuer(TestKeys.ISSUER).audience(TestKeys.AUDIENCE).expiresIn(ttlSeconds).sign(KEY);
     }
 
     public static String tokenForOtherIssuer(String subject) {
-        return Jwt.subject(subject).issuer("someone-else").expiresIn(60).sign(KEY);
+        return Jwt.subject(subject).issuer("someone-else").audience(TestKeys.AUDIENCE).expiresIn(60).sign(KEY);
     }
 
-    private static PrivateKey load() {
-        try {
-            Path path = Path.of("..", "deploy", "dev-keys", "privateKey.pem");
-            String pem = Files.readString(path).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read deploy/dev-keys/privateKey.pem", e);
-        }
+    public static String tokenForOtherAudience(String subject) {
+        return Jwt.subject(subject).issuer(TestKeys.ISSUER).audience("another-service").expiresIn(60).sign(KEY);
+    }
+
+    /** A token whose exp is far away but that was issued longer ago than the gateway's maximum age. */
+    public static String tokenIssuedAgo(String subject, long secondsAgo) {
+        long now = System.currentTimeMillis() / 1000;
+        return Jwt.subject(subject).issuer(TestKeys.ISSUER).audience(TestKeys.AUDIENCE)
+                .issuedAt(now - secondsAgo).expiresAt(now + 3600).sign(KEY);
     }
 }

@@ -230,6 +230,11 @@ class GatewayEndpointTest {
         assertThat(WsClient.upgradeStatus(base, "/ws?access_token=" + Tokens.token("alice", -10), Map.of())).isEqualTo(401);
         assertThat(WsClient.upgradeStatus(base, "/ws?access_token=" + Tokens.tokenForOtherIssuer("alice"), Map.of()))
                 .isEqualTo(401);
+        // Minted for another service, or older than the maximum token age (24 h) although not expired.
+        assertThat(WsClient.upgradeStatus(base, "/ws?access_token=" + Tokens.tokenForOtherAudience("alice"), Map.of()))
+                .isEqualTo(401);
+        assertThat(WsClient.upgradeStatus(base, "/ws?access_token=" + Tokens.tokenIssuedAgo("alice", 25 * 3600), Map.of()))
+                .isEqualTo(401);
         try (WsClient alice = WsClient.connect(base, "/ws?access_token=" + Tokens.token("alice", 300), Map.of())) {
             alice.next();
             assertThat(alice.reply(alice.send(Map.of("op", "subscribe", "channel", "user.alice"))).path("op").asText())

@@ -7,17 +7,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
 import io.heliograph.relay.config.RelayConfig;
 import io.heliograph.relay.rest.HttpProblem;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 
 /**
- * The configured publisher keys. Built at startup, so a relay without any key refuses to start.
+ * The configured publisher keys. Built at startup, so a relay without any key refuses to start, and
+ * so does a production relay whose key is an example value from the docs or too short to be secret.
  * Immutable and thread-safe.
  *
  * <p>Secrets are compared as SHA-256 digests with {@link MessageDigest#isEqual}, against every key
@@ -33,14 +37,26 @@ public class PublisherKeys {
     private static final Logger LOG = Logger.getLogger(PublisherKeys.class);
     private static final String BEARER = "bearer ";
 
+    /** The shortest secret a production relay accepts (24 characters: over 128 bits when random). */
+    static final int MIN_SECRET_LENGTH = 24;
+    /** Values that appear in the docs, compose and k8s examples: never secrets. */
+    static final Set<String> EXAMPLE_SECRETS = Set.of("change-me", "changeme", "replace-with-a-long-random-key",
+            "dev-only-publisher-key-change-me", "dev-publisher-key", "test-publisher-key", "secret", "publisher-key");
+
     private final List<PublisherKey> keys;
 
+    @Inject
     public PublisherKeys(RelayConfig config) {
-        this.keys = List.copyOf(load(config));
+        this(config, !LaunchMode.current().isDevOrTest());
+    }
+
+    /** {@code production}: refuse example and short secrets. */
+    PublisherKeys(RelayConfig config, boolean production) {
+        this.keys = List.copyOf(load(config, production));
         LOG.infof("publisher keys loaded: %s", keys.stream().map(k -> k.name() + " -> " + k.namespaces()).toList());
     }
 
-    static List<PublisherKey> load(RelayConfig config) {
+    static List<PublisherKey> load(RelayConfig config, boolean production) {
         List<PublisherKey> keys = new ArrayList<>();
         config.publisherKey().filter(s -> !s.isBlank()).ifPresent(secret -> keys.add(
                 key(DEFAULT, secret, config.publisherNamespaces(), config.rateLimit())));
@@ -54,12 +70,30 @@ public class PublisherKeys {
             }
             keys.add(key(name, key.secret(), key.namespaces(), key.rateLimit().orElse(config.rateLimit())));
         });
+        if (production) {
+            config.publisherKey().filter(s -> !s.isBlank()).ifPresent(secret -> requireSecret(DEFAULT,
+                    "HELIOGRAPH_RELAY_PUBLISHER_KEY (heliograph.relay.publisher-key)", secret));
+            config.keys().forEach((name, key) -> requireSecret(name, "heliograph.relay.keys.\"" + name + "\".secret", key.secret()));
+        }
         if (keys.isEmpty()) {
             throw new IllegalStateException("pubsub-relay has no publisher key, so nobody could publish: set "
                     + "HELIOGRAPH_RELAY_PUBLISHER_KEY (heliograph.relay.publisher-key) or "
                     + "heliograph.relay.keys.\"<name>\".secret");
         }
         return keys;
+    }
+
+    private static void requireSecret(String name, String setting, String secret) {
+        String value = secret.trim();
+        if (EXAMPLE_SECRETS.contains(value.toLowerCase(Locale.ROOT)) || value.toLowerCase(Locale.ROOT).contains("change-me")) {
+            throw new IllegalStateException("publisher key " + name + " is an example value from the docs, which anybody "
+                    + "can read: set " + setting + " to a random secret, e.g. the output of `openssl rand -hex 32`");
+        }
+        if (value.length() < MIN_SECRET_LENGTH) {
+            throw new IllegalStateException("publisher key " + name + " is " + value.length() + " characters long; a "
+                    + "production relay needs at least " + MIN_SECRET_LENGTH + ": set " + setting
+                    + " to a random secret, e.g. the output of `openssl rand -hex 32`");
+        }
     }
 
     private static PublisherKey key(String name, String secret, List<String> namespaces, int rateLimit) {

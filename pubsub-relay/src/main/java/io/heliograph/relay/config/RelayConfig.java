@@ -16,8 +16,8 @@ public interface RelayConfig {
     /** The secret of the publisher key named {@code default} (env HELIOGRAPH_RELAY_PUBLISHER_KEY). */
     Optional<String> publisherKey();
 
-    /** The namespaces the {@code default} key may publish to. */
-    @WithDefault("recipes,blogs,user,chat")
+    /** The namespaces the {@code default} key may publish to ({@code chat} is for clients, under the chat rules, only). */
+    @WithDefault("recipes,blogs,user")
     List<String> publisherNamespaces();
 
     /** Further publisher keys by name, for example {@code heliograph.relay.keys."billing".secret}. */

@@ -21,7 +21,7 @@ class PublisherKeysTest {
 
     record Config(Optional<String> publisherKey, Map<String, KeyConfig> keys) implements RelayConfig {
         public List<String> publisherNamespaces() {
-            return List.of("recipes", "blogs", "user", "chat");
+            return List.of("recipes", "blogs", "user");
         }
 
         public int rateLimit() {
@@ -55,24 +55,24 @@ class PublisherKeysTest {
 
     @Test
     void relayWithoutAnyKeyRefusesToStart() {
-        assertThatThrownBy(() -> new PublisherKeys(new Config(Optional.empty(), Map.of())))
+        assertThatThrownBy(() -> new PublisherKeys(new Config(Optional.empty(), Map.of()), false))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("HELIOGRAPH_RELAY_PUBLISHER_KEY");
-        assertThatThrownBy(() -> new PublisherKeys(new Config(Optional.of("  "), Map.of())))
+        assertThatThrownBy(() -> new PublisherKeys(new Config(Optional.of("  "), Map.of()), false))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void namedKeyMayNotTakeTheDefaultKeysName() {
         assertThatThrownBy(() -> new PublisherKeys(new Config(Optional.of("s1"),
-                Map.of("default", new Key("s2", List.of("blogs"), OptionalInt.empty())))))
+                Map.of("default", new Key("s2", List.of("blogs"), OptionalInt.empty()))), false))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void bearerSecretSelectsItsKeyWithItsNamespacesAndLimit() {
         PublisherKeys keys = new PublisherKeys(new Config(Optional.of("main-secret"),
-                Map.of("billing", new Key("billing-secret", List.of("user"), OptionalInt.of(5)))));
+                Map.of("billing", new Key("billing-secret", List.of("user"), OptionalInt.of(5)))), false);
 
         PublisherKey main = keys.authenticate("Bearer main-secret");
         PublisherKey billing = keys.authenticate("bearer billing-secret");
@@ -90,11 +90,28 @@ class PublisherKeysTest {
 
     @Test
     void wrongOrMissingSecretIs401() {
-        PublisherKeys keys = new PublisherKeys(new Config(Optional.of("main-secret"), Map.of()));
+        PublisherKeys keys = new PublisherKeys(new Config(Optional.of("main-secret"), Map.of()), false);
         for (String header : new String[] { null, "", "main-secret", "Basic main-secret", "Bearer main-secreT",
             "Bearer " }) {
             assertThatThrownBy(() -> keys.authenticate(header)).isInstanceOfSatisfying(HttpProblem.class,
                     p -> assertThat(p.status()).isEqualTo(401));
         }
+    }
+
+    @Test
+    void productionRefusesExampleAndShortSecretsAndSaysWhatToSet() {
+        for (String example : new String[] { "change-me", "dev-only-publisher-key-change-me", "replace-with-a-long-random-key",
+            "dev-publisher-key" }) {
+            assertThatThrownBy(() -> new PublisherKeys(new Config(Optional.of(example), Map.of()), true))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("example value").hasMessageContaining("HELIOGRAPH_RELAY_PUBLISHER_KEY");
+        }
+        assertThatThrownBy(() -> new PublisherKeys(new Config(Optional.of("short-but-not-example"), Map.of()), true))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least 24");
+        assertThatThrownBy(() -> new PublisherKeys(new Config(Optional.of("0123456789abcdef0123456789abcdef"),
+                Map.of("billing", new Key("billing", List.of("user"), OptionalInt.empty()))), true))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("heliograph.relay.keys.\"billing\".secret");
+        assertThat(new PublisherKeys(new Config(Optional.of("0123456789abcdef0123456789abcdef"), Map.of()), true)
+                .authenticate("Bearer 0123456789abcdef0123456789abcdef").name()).isEqualTo(PublisherKeys.DEFAULT);
     }
 }

@@ -109,6 +109,14 @@ class EventResourceTest {
     }
 
     @Test
+    void defaultKeyMayNotPublishIntoChatWhereOnlyClientsUnderTheChatRulesWrite() {
+        String channel = Channels.fresh("chat");
+        assertProblem(post(Channels.KEY, Map.of("channel", channel, "type", "chat:message",
+                "data", Map.of("name", "relay", "text", "spoofed"))), 403, "forbidden");
+        assertThat(Channels.history(redis, channel)).isEmpty();
+    }
+
+    @Test
     void invalidChannelIs400() {
         assertProblem(post(Channels.KEY, Map.of("channel", "Recipes!", "type", "t")), 400, "invalid_channel");
         assertProblem(post(Channels.KEY, Map.of("type", "t")), 400, "invalid_channel");
