@@ -2,7 +2,7 @@
 // docs/screenshots/ (recipes and chat are taken by their own tests).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, requireSuite, waitForIndicator, eventually, screenshot, GATEWAY_1, GATEWAY_2, MONITOR } from './support.js';
+import { launchBrowser, requireSuite, waitForIndicator, eventually, screenshot, producerKey, GATEWAY_1, GATEWAY_2, MONITOR } from './support.js';
 
 let browser;
 before(async () => {
@@ -72,9 +72,15 @@ test('/consumers: a record sent from the form moves through the live log to proc
   await waitForIndicator(page, 'open');
   // records from another producer reach the live log too; one of them fails validation
   for (const body of [{ id: 'e2e-1', amount: 12.5, currency: 'EUR' }, { id: 'e2e-2', note: 'no amount: fails validation' }]) {
-    const res = await fetch(`${MONITOR}/api/producers/send/single`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${MONITOR}/api/producers/send/single`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${producerKey()}` }, body: JSON.stringify(body) });
     assert.equal(res.status, 202, await res.text());
   }
+  // without the key the producer API refuses, with a problem the form shows
+  const refused = await fetch(`${MONITOR}/api/producers/send/single`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"id":"x","amount":1}' });
+  assert.equal(refused.status, 401);
+  await page.click('#produce-send');
+  await page.waitForSelector('#produce-result .notice.error', { timeout: 20_000 });
+  await page.fill('#produce-key', producerKey());
   await page.waitForSelector('#record-log tr[data-status="FAILED"]', { timeout: 60_000 });
   await eventually(async () => (await text(page, '[data-stat="totalMessages"] .stat-value')) !== '—', { message: 'statistics' });
   await screenshot(page, 'consumers'); // taken again below once the form's record is processed

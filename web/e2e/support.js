@@ -74,6 +74,9 @@ export async function waitForIndicator(page, state, timeout = 30_000) {
   return page.getAttribute('#conn', 'data-node');
 }
 
+/** The monitor's producer key the launcher generated (the producer API needs it). */
+export const producerKey = () => fs.readFileSync(path.join(ROOT, '.heliograph', 'producer.key'), 'utf8').trim();
+
 /** Publishes through the relay like any backend (Bearer publisher key from .heliograph/). */
 export async function publish(channel, type, data, id) {
   const key = fs.readFileSync(path.join(ROOT, '.heliograph', 'publisher.key'), 'utf8').trim();

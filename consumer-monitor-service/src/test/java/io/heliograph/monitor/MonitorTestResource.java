@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * Gives each test run its own topic (two partitions, created on the real broker), consumer group,
@@ -11,6 +13,14 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * see each other's records, counters or frames. Fails when the broker is not reachable.
  */
 public class MonitorTestResource implements QuarkusTestResourceLifecycleManager {
+
+    /** The producer key of the test profile ({@code %test.heliograph.monitor.producer.key}). */
+    public static final String PRODUCER_KEY = "test-producer-key";
+
+    /** A request to the producer API with the test profile's key. */
+    public static RequestSpecification producer() {
+        return RestAssured.given().header("Authorization", "Bearer " + PRODUCER_KEY);
+    }
 
     @Override
     public Map<String, String> start() {

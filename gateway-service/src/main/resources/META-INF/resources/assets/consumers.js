@@ -164,8 +164,14 @@ fetchJson(`${api}/api/stats`).then((s) => { if (!stats) { stats = s; renderStats
 
 // ---- the producer form
 
+// The producer API is a write API: it needs the monitor's producer key (./heliograph up prints where
+// it is). The page keeps it in this browser only.
+const PRODUCER_KEY_STORE = 'heliograph.producerKey';
+
 function buildForm() {
   const topic = h('input', { id: 'produce-topic', value: 'transactions_topic', spellcheck: 'false' });
+  const key = h('input', { id: 'produce-key', type: 'password', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'the monitor\'s producer key (.heliograph/producer.key)', value: localStorage.getItem(PRODUCER_KEY_STORE) || '' });
   const body = h('textarea', { id: 'produce-body', rows: 6, spellcheck: 'false' });
   const result = h('div', { id: 'produce-result' });
   let mode = 'single';
@@ -193,9 +199,10 @@ function buildForm() {
         const path = mode === 'single' ? 'single' : 'csv';
         const sent = await fetchJson(`${api}/api/producers/send/${path}?topic=${encodeURIComponent(topic.value.trim())}`, {
           method: 'POST',
-          headers: { 'Content-Type': mode === 'single' ? 'application/json' : 'text/csv' },
+          headers: { 'Content-Type': mode === 'single' ? 'application/json' : 'text/csv', Authorization: `Bearer ${key.value.trim()}` },
           body: body.value,
         });
+        localStorage.setItem(PRODUCER_KEY_STORE, key.value.trim());
         fill(result, h('div', { class: 'notice ok' }, `Sent to ${sent.topic} partition ${sent.partition} offset ${sent.offset} (${sent.rowCount} row${sent.rowCount === 1 ? '' : 's'}). Watch it move through the log.`));
         body.value = samples[mode]();
       } catch (e) {
@@ -207,6 +214,7 @@ function buildForm() {
     },
   },
   h('div', { class: 'card-head' }, h('h2', null, 'Send a test record'), seg),
+  h('div', { class: 'field' }, h('label', { for: 'produce-key' }, 'Producer key'), key),
   h('div', { class: 'field' }, h('label', { for: 'produce-topic' }, 'Topic'), topic),
   h('div', { class: 'field' }, h('label', { for: 'produce-body' }, 'Body'), body),
   h('div', { class: 'row' }, send, h('span', { class: 'faint' }, 'A row without a numeric amount fails validation.')),

@@ -76,6 +76,18 @@ public interface MonitorConfig {
     @WithDefault("1048576")
     int maxProduceBytes();
 
+    /** Who may use the producer endpoints (a demo write API: it writes records into the consumed topics). */
+    Producer producer();
+
+    interface Producer {
+
+        /**
+         * The secret callers send as {@code Authorization: Bearer <key>} (env HELIOGRAPH_MONITOR_PRODUCER_KEY);
+         * without one the producer endpoints answer 403 and say what to set.
+         */
+        Optional<String> key();
+    }
+
     interface Channels {
 
         /** {@code message-received}, {@code processing-started}, {@code processing-completed|failed}. */

@@ -11,6 +11,7 @@ import org.apache.kafka.common.KafkaException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.mutiny.TimeoutException;
 
 /** Every error of this service as RFC 9457 {@code application/problem+json}. */
@@ -31,6 +32,14 @@ public class ProblemMapper {
         LOG.warnf("request %s failed: %s", uri.getPath(), e.toString());
         return Response.fromResponse(problem(503, "Kafka or Redis is unavailable: " + e.getMessage(), uri))
                 .header("Retry-After", "5").build();
+    }
+
+    /** Over the producer API's rate: wait as long as the limiter says. */
+    @ServerExceptionMapper
+    public Response rateLimited(RateLimitException e, UriInfo uri) {
+        long seconds = Math.max(1, (e.getRetryAfterMillis() + 999) / 1000);
+        return Response.fromResponse(problem(429, "too many producer requests; retry in " + seconds + " s", uri))
+                .header("Retry-After", Long.toString(seconds)).build();
     }
 
     @ServerExceptionMapper

@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,6 +25,7 @@ import io.heliograph.monitor.config.MonitorConfig;
 import io.heliograph.monitor.lifecycle.DataType;
 import io.heliograph.monitor.lifecycle.ParsedRecord;
 import io.heliograph.monitor.lifecycle.RecordParser;
+import io.smallrye.faulttolerance.api.RateLimit;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
@@ -32,9 +35,15 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * Produces records for tests and demos. A body is accepted only if the consumer can read it (the
  * same {@link RecordParser}); whether its rows pass the validation rules is left to the consumer,
  * so a failing record can be produced on purpose. Answers 202 once the broker has the record.
+ *
+ * <p>It is a write API, so it needs the producer key ({@link ProducerKey}), writes only into the
+ * topics this monitor consumes (never creates one), and is rate limited over all callers (SmallRye
+ * Fault Tolerance; {@code application.properties} sets the rate): more is answered 429 with
+ * {@code Retry-After}.
  */
 @Path("/api/producers/send")
 @Produces(MediaType.APPLICATION_JSON)
+@RateLimit(value = 20)
 public class ProducerResource {
 
     /** Kafka's topic-name grammar. */
@@ -54,11 +63,16 @@ public class ProducerResource {
     @Inject
     MonitorConfig config;
 
+    @Inject
+    ProducerKey key;
+
     /** One JSON object, one SINGLE_MESSAGE record. */
     @POST
     @Path("/single")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> single(@QueryParam("topic") String topic, String body) {
+    public Uni<Response> single(@HeaderParam("Authorization") String authorization, @QueryParam("topic") String topic,
+            String body) {
+        key.check(authorization);
         return send(topic, body, DataType.SINGLE_MESSAGE);
     }
 
@@ -66,7 +80,9 @@ public class ProducerResource {
     @POST
     @Path("/csv")
     @Consumes("text/csv")
-    public Uni<Response> csv(@QueryParam("topic") String topic, String body) {
+    public Uni<Response> csv(@HeaderParam("Authorization") String authorization, @QueryParam("topic") String topic,
+            String body) {
+        key.check(authorization);
         return send(topic, body, DataType.CSV_BATCH);
     }
 
@@ -74,6 +90,10 @@ public class ProducerResource {
         String topic = topicParam == null || topicParam.isBlank() ? config.topics().get(0) : topicParam;
         if (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
             throw new BadRequestException("topic must match [a-zA-Z0-9._-]{1,249}, got '" + abbreviate(topic) + "'");
+        }
+        if (!config.topics().contains(topic)) {
+            throw new ForbiddenException("this monitor produces only into the topics it consumes " + config.topics()
+                    + ", not '" + topic + "'");
         }
         if (body == null || body.isBlank()) {
             throw new BadRequestException("the body is empty");

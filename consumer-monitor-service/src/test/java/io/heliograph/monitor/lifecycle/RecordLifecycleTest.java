@@ -1,5 +1,6 @@
 package io.heliograph.monitor.lifecycle;
 
+import static io.heliograph.monitor.MonitorTestResource.producer;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,7 +75,7 @@ class RecordLifecycleTest {
     @Test
     void csvBatchIsOneRecordWithItsRowCount() {
         try (Frames frames = Frames.subscribe(config.channels().events())) {
-            JsonPath sent = given().contentType("text/csv").body("id,amount,currency\n1,10.5,EUR\n2,3,USD\n3,-7,EUR\n")
+            JsonPath sent = producer().contentType("text/csv").body("id,amount,currency\n1,10.5,EUR\n2,3,USD\n3,-7,EUR\n")
                     .post("/api/producers/send/csv?topic=" + topic())
                     .then().statusCode(202).extract().jsonPath();
             assertThat(sent.getString("dataType")).isEqualTo("CSV_BATCH");
@@ -90,7 +91,7 @@ class RecordLifecycleTest {
     void failedRecordsGoToTheDeadLetterTopicAndLaterRecordsStillComplete() {
         try (Frames frames = Frames.subscribe(config.channels().events())) {
             String badAmount = logId(produceSingle("{\"id\":\"tx-2\",\"amount\":\"lots\"}"));
-            String badRow = logId(given().contentType("text/csv").body("id,value\n1,5\n,6\n")
+            String badRow = logId(producer().contentType("text/csv").body("id,value\n1,5\n,6\n")
                     .post("/api/producers/send/csv?topic=" + topic()).then().statusCode(202).extract().jsonPath());
             // Poison sent straight to Kafka, past the endpoint's checks: unreadable text and a tombstone.
             var poison = Kafka.send(topic(), "p", "{not json at all");
@@ -150,7 +151,7 @@ class RecordLifecycleTest {
     }
 
     private JsonPath produceSingle(String json) {
-        return given().contentType("application/json").body(json)
+        return producer().contentType("application/json").body(json)
                 .post("/api/producers/send/single?topic=" + topic())
                 .then().statusCode(202).extract().jsonPath();
     }

@@ -1,5 +1,6 @@
 package io.heliograph.monitor.rest;
 
+import static io.heliograph.monitor.MonitorTestResource.producer;
 import static io.restassured.RestAssured.get;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +32,7 @@ class MonitorResourceTest {
 
     @Test
     void recentLogsShowFinishedRecordsNewestFirst() {
-        String sent = given().contentType("application/json").body("{\"id\":\"log-1\",\"amount\":3}")
+        String sent = producer().contentType("application/json").body("{\"id\":\"log-1\",\"amount\":3}")
                 .post("/api/producers/send/single?topic=" + topic()).then().statusCode(202)
                 .extract().jsonPath().getString("offset");
         await().atMost(Duration.ofSeconds(60)).until(() -> get("/api/logs/recent?limit=100").jsonPath()
@@ -53,13 +54,43 @@ class MonitorResourceTest {
 
     @Test
     void badProducerInputIsRefusedWithProblemJson() {
-        refused(given().contentType("application/json").body(""), "/single", "the body is empty");
-        refused(given().contentType("application/json").body("[1,2]"), "/single", "expected a JSON object, got array");
-        refused(given().contentType("application/json").body("{\"id\":"), "/single", "malformed JSON");
-        refused(given().contentType("application/json").body("{\"id\":1}"), "/single?topic=bad%20topic!", "topic must match");
-        refused(given().contentType("text/csv").body("id,amount\n"), "/csv", "header but no rows");
-        refused(given().contentType("text/csv").body("id,amount\n1,2,3\n"), "/csv", "malformed CSV at row 1");
-        given().contentType("text/plain").body("x").post("/api/producers/send/csv").then().statusCode(415);
+        refused(producer().contentType("application/json").body(""), "/single", "the body is empty");
+        refused(producer().contentType("application/json").body("[1,2]"), "/single", "expected a JSON object, got array");
+        refused(producer().contentType("application/json").body("{\"id\":"), "/single", "malformed JSON");
+        refused(producer().contentType("application/json").body("{\"id\":1}"), "/single?topic=bad%20topic!", "topic must match");
+        refused(producer().contentType("text/csv").body("id,amount\n"), "/csv", "header but no rows");
+        refused(producer().contentType("text/csv").body("id,amount\n1,2,3\n"), "/csv", "malformed CSV at row 1");
+        producer().contentType("text/plain").body("x").post("/api/producers/send/csv").then().statusCode(415);
+    }
+
+    @Test
+    void theProducerApiNeedsItsKeyAndWritesOnlyIntoTheConsumedTopics() {
+        String body = "{\"id\":\"k-1\",\"amount\":1}";
+        given().contentType("application/json").body(body).post("/api/producers/send/single?topic=" + topic()).then()
+                .statusCode(401).contentType("application/problem+json").body("detail", containsString("Authorization: Bearer"));
+        given().header("Authorization", "Bearer wrong-key").contentType("application/json").body(body)
+                .post("/api/producers/send/single?topic=" + topic()).then().statusCode(401)
+                .body("detail", containsString("unknown producer key"));
+        producer().contentType("application/json").body(body).post("/api/producers/send/single?topic=some-other-topic").then()
+                .statusCode(403).contentType("application/problem+json").body("detail", containsString(topic()));
+    }
+
+    @Test
+    void aBurstOfProducerRequestsIsAnswered429WithRetryAfter() {
+        int limited = 0;
+        String retryAfter = null;
+        for (int i = 0; i < 80 && limited == 0; i++) {
+            var response = producer().contentType("application/json").body("").post("/api/producers/send/single?topic=" + topic());
+            if (response.statusCode() == 429) {
+                limited++;
+                retryAfter = response.header("Retry-After");
+                assertThat(response.contentType()).startsWith("application/problem+json");
+            } else {
+                assertThat(response.statusCode()).isEqualTo(400); // the empty body, once admitted
+            }
+        }
+        assertThat(limited).as("80 requests at once exceed 20 per second").isEqualTo(1);
+        assertThat(Integer.parseInt(retryAfter)).isBetween(1, 2);
     }
 
     @Test
