@@ -3,6 +3,9 @@ package io.heliograph.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +61,20 @@ class ProductionSafetyIT {
                 .hasMessageContaining("HELIOGRAPH_RELAY_PUBLISHER_KEY");
         assertThatThrownBy(() -> start("pubsub-relay", ServiceProcess.env("HELIOGRAPH_RELAY_PUBLISHER_KEY", "short")))
                 .hasMessageContaining("exited").hasMessageContaining("at least 24");
+    }
+
+    @Test
+    void aProductionFetcherWithoutARefreshKeyRefusesForcedRefreshes() throws Exception {
+        try (ServiceProcess fetcher = ServiceProcess.of("fetcher-service").name("fetcher-unsafe").jvmArgs("-Xmx160m")
+                .properties(Map.of("heliograph.fetcher.mode", "simulated"))
+                .withoutEnv("TAAPI_SECRET", "TWELVE_DATA_API_KEY", "COINGECKO_API_KEY", "FETCHER_MODE", "HELIOGRAPH_FETCHER_REFRESH_KEY")
+                .startupTimeout(Duration.ofSeconds(120)).start()) {
+            HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    fetcher.uri().resolve("/api/crypto/dashboard-summary/refresh")).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("HELIOGRAPH_FETCHER_REFRESH_KEY");
+        }
     }
 
     @Test

@@ -42,6 +42,12 @@ public interface FetcherConfig {
     @WithDefault("30s")
     Duration refreshMinInterval();
 
+    /**
+     * The secret a caller of {@code POST .../refresh} sends as {@code Authorization: Bearer <key>} (env
+     * HELIOGRAPH_FETCHER_REFRESH_KEY); a production fetcher without one refuses refreshes with 403.
+     */
+    Optional<String> refreshKey();
+
     /** Identifies this replica in the lock token and the User-Agent; random when not set. */
     Optional<String> instanceId();
 

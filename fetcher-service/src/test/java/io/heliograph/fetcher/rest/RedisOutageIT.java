@@ -30,6 +30,7 @@ class RedisOutageIT {
                         "heliograph.fetcher.mode", "simulated",
                         "heliograph.fetcher.channels.summary", "crypto.summary-" + run,
                         "heliograph.fetcher.channels.price-prefix", "prices.it" + run + "-",
+                        "heliograph.fetcher.refresh-key", "it-refresh-key-" + run,
                         "quarkus.redis.hosts", redis.url()))) {
             int port = fetcher.port();
             await().atMost(WAIT).until(() -> given().port(port).get("/q/health/ready").statusCode() == 200
@@ -42,7 +43,11 @@ class RedisOutageIT {
             assertThat(summary.header("Retry-After")).isNotBlank();
             assertThat(summary.jsonPath().getInt("status")).isEqualTo(503);
             assertThat(summary.jsonPath().getString("detail")).contains("Redis");
-            given().port(port).post("/api/crypto/dashboard-summary/refresh").then().statusCode(503);
+            // The key is checked first: a stranger gets 401 whatever Redis does; the key holder learns Redis is away.
+            given().port(port).post("/api/crypto/dashboard-summary/refresh").then().statusCode(401)
+                    .contentType("application/problem+json");
+            given().port(port).header("Authorization", "Bearer it-refresh-key-" + run)
+                    .post("/api/crypto/dashboard-summary/refresh").then().statusCode(503);
             given().port(port).get("/api/prices").then().statusCode(503);
             // Liveness is unaffected: restarting the process would not bring Redis back.
             given().port(port).get("/q/health/live").then().statusCode(200);

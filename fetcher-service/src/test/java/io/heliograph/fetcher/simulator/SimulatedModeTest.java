@@ -103,7 +103,9 @@ class SimulatedModeTest {
     void forcedRefreshesAreLimitedToOneEveryThirtySecondsAcrossTheFleet() {
         redis.key().del(identity.refreshLimitKey());
         given().post("/api/crypto/dashboard-summary/refresh").then().statusCode(200);
-        var limited = given().get("/api/crypto/dashboard-summary/refresh").then().statusCode(429)
+        // A state-changing GET would let any page trigger it with a link.
+        given().get("/api/crypto/dashboard-summary/refresh").then().statusCode(405);
+        var limited = given().post("/api/crypto/dashboard-summary/refresh").then().statusCode(429)
                 .contentType("application/problem+json").extract();
         int retryAfter = Integer.parseInt(limited.header("Retry-After"));
         assertThat(retryAfter).isBetween(1, 30);

@@ -1,8 +1,6 @@
 package io.heliograph.relay.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +12,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.heliograph.core.auth.BearerSecret;
 import io.heliograph.relay.config.RelayConfig;
 import io.heliograph.relay.rest.HttpProblem;
 import io.quarkus.runtime.LaunchMode;
@@ -35,7 +34,6 @@ public class PublisherKeys {
     public static final String DEFAULT = "default";
 
     private static final Logger LOG = Logger.getLogger(PublisherKeys.class);
-    private static final String BEARER = "bearer ";
 
     /** The shortest secret a production relay accepts (24 characters: over 128 bits when random). */
     static final int MIN_SECRET_LENGTH = 24;
@@ -100,7 +98,7 @@ public class PublisherKeys {
         if (rateLimit < 1) {
             throw new IllegalStateException("the rate limit of publisher key " + name + " must be at least 1");
         }
-        return new PublisherKey(name, sha256(secret), new LinkedHashSet<>(namespaces), rateLimit);
+        return new PublisherKey(name, BearerSecret.digest(secret), new LinkedHashSet<>(namespaces), rateLimit);
     }
 
     /**
@@ -109,10 +107,8 @@ public class PublisherKeys {
      * @throws HttpProblem 401 when the header is missing, malformed or names no configured key
      */
     public PublisherKey authenticate(String authorization) {
-        if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
-            throw HttpProblem.unauthorized("send the publisher key as 'Authorization: Bearer <key>'");
-        }
-        byte[] presented = sha256(authorization.substring(BEARER.length()).trim());
+        byte[] presented = BearerSecret.digest(BearerSecret.presented(authorization).orElseThrow(
+                () -> HttpProblem.unauthorized("send the publisher key as 'Authorization: Bearer <key>'")));
         PublisherKey match = null;
         for (PublisherKey key : keys) {
             if (MessageDigest.isEqual(key.secretHash(), presented) && match == null) {
@@ -127,13 +123,5 @@ public class PublisherKeys {
 
     public List<PublisherKey> all() {
         return keys;
-    }
-
-    private static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }
