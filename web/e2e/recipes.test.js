@@ -1,7 +1,7 @@
 // Two browsers on /recipes, each connected to a different gateway, see each other's changes live.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, requireSuite, waitForIndicator, eventually, runId, screenshot, GATEWAY_1, GATEWAY_2, RELAY } from './support.js';
+import { launchBrowser, requireSuite, waitForIndicator, eventually, runId, screenshot, crudKey, GATEWAY_1, GATEWAY_2, RELAY } from './support.js';
 
 let alice;
 let bob;
@@ -20,6 +20,7 @@ test('a recipe created in one browser appears in the other, which is on another 
   const b = await bob.page(`${GATEWAY_2}/recipes/`);
   const nodeA = await waitForIndicator(a, 'open');
   const nodeB = await waitForIndicator(b, 'open');
+  for (const page of [a, b]) await page.fill('#recipe-key', crudKey());
   assert.ok(nodeA && nodeB, 'the indicator names the gateway node');
   assert.notEqual(nodeA, nodeB, 'the two browsers are on different gateways');
 
@@ -56,12 +57,12 @@ test('a recipe created in one browser appears in the other, which is on another 
 });
 
 async function createRecipe(body) {
-  const res = await fetch(`${RELAY}/api/recipes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${RELAY}/api/recipes`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${crudKey()}` }, body: JSON.stringify(body) });
   assert.equal(res.status, 201, await res.clone().text());
   return res.json();
 }
 
 async function deleteRecipe(id) {
-  const res = await fetch(`${RELAY}/api/recipes/${id}`, { method: 'DELETE' });
+  const res = await fetch(`${RELAY}/api/recipes/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${crudKey()}` } });
   assert.equal(res.status, 200);
 }

@@ -74,8 +74,12 @@ export async function waitForIndicator(page, state, timeout = 30_000) {
   return page.getAttribute('#conn', 'data-node');
 }
 
-/** The monitor's producer key the launcher generated (the producer API needs it). */
-export const producerKey = () => fs.readFileSync(path.join(ROOT, '.heliograph', 'producer.key'), 'utf8').trim();
+/** A key the launcher generated into .heliograph/ (producer.key, crud.key). */
+const launcherKey = (name) => fs.readFileSync(path.join(ROOT, '.heliograph', name), 'utf8').trim();
+/** The monitor's producer key (the producer API needs it). */
+export const producerKey = () => launcherKey('producer.key');
+/** The example CRUD backend's key (its writes need it). */
+export const crudKey = () => launcherKey('crud.key');
 
 /** Publishes through the relay like any backend (Bearer publisher key from .heliograph/). */
 export async function publish(channel, type, data, id) {

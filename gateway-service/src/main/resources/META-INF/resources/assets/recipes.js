@@ -6,6 +6,11 @@ const main = shell({ title: 'Recipes', subtitle: 'Change a recipe here and every
 const client = hg();
 const api = `${config.relay}/api/recipes`;
 
+// The CRUD backend's writes need its key (./heliograph up generates .heliograph/crud.key); this
+// browser keeps it once typed.
+const CRUD_KEY_STORE = 'heliograph.crudKey';
+const writeHeaders = () => ({ 'Content-Type': 'application/json', Authorization: `Bearer ${localStorage.getItem(CRUD_KEY_STORE) || ''}` });
+
 const recipes = new Map(); // id -> recipe
 const deleted = new Set(); // ids deleted while the list was loading
 let loaded = false;
@@ -97,7 +102,7 @@ async function load() {
 
 async function remove(r) {
   try {
-    await fetchJson(`${api}/${r.id}`, { method: 'DELETE' });
+    await fetchJson(`${api}/${r.id}`, { method: 'DELETE', headers: writeHeaders() });
   } catch (e) {
     toast(`Not deleted: ${e.message}`, 'error');
   }
@@ -109,6 +114,9 @@ function buildForm() {
   const summary = h('textarea', { id: 'recipe-summary', name: 'summary', rows: 3, maxlength: 1000, placeholder: 'Beef noodle soup with star anise and charred ginger', style: { fontFamily: 'var(--sans)', fontSize: '14px', minHeight: '64px' } });
   const ingredients = h('input', { id: 'recipe-ingredients', name: 'ingredients', placeholder: 'rice noodles, beef, star anise (comma separated)' });
   const minutes = h('input', { id: 'recipe-minutes', name: 'minutes', type: 'number', min: 1, max: 10000, placeholder: '45' });
+  const key = h('input', { id: 'recipe-key', type: 'password', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'the CRUD key (.heliograph/crud.key)', value: localStorage.getItem(CRUD_KEY_STORE) || '',
+    oninput: () => localStorage.setItem(CRUD_KEY_STORE, key.value.trim()) });
   const heading = h('h2', null, 'New recipe');
   const submit = h('button', { class: 'primary', type: 'submit', id: 'recipe-save' }, 'Add recipe');
   const cancel = h('button', { type: 'button', class: 'hidden', onclick: () => reset() }, 'Cancel');
@@ -116,6 +124,7 @@ function buildForm() {
   function reset() {
     editing = null;
     el.reset();
+    key.value = localStorage.getItem(CRUD_KEY_STORE) || ''; // the key outlives the form's contents
     heading.textContent = 'New recipe';
     submit.textContent = 'Add recipe';
     cancel.classList.add('hidden');
@@ -133,8 +142,8 @@ function buildForm() {
       };
       submit.disabled = true;
       try {
-        if (editing) await fetchJson(`${api}/${editing.id}`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-        else await fetchJson(api, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        if (editing) await fetchJson(`${api}/${editing.id}`, { method: 'PUT', headers: writeHeaders(), body: JSON.stringify(body) });
+        else await fetchJson(api, { method: 'POST', headers: writeHeaders(), body: JSON.stringify(body) });
         reset();
       } catch (e) {
         fill(result, h('div', { class: 'notice error', role: 'alert' }, e.message));
@@ -148,6 +157,7 @@ function buildForm() {
   h('div', { class: 'field' }, h('label', { for: 'recipe-summary' }, 'Summary'), summary),
   h('div', { class: 'field' }, h('label', { for: 'recipe-ingredients' }, 'Ingredients'), ingredients),
   h('div', { class: 'field' }, h('label', { for: 'recipe-minutes' }, 'Minutes'), minutes),
+  h('div', { class: 'field' }, h('label', { for: 'recipe-key' }, 'CRUD key'), key),
   h('div', { class: 'row' }, submit, cancel),
   result);
   return {

@@ -18,6 +18,13 @@ public final class Channels {
     public static final String BLOGS_ONLY_KEY = "test-blogs-only-key";
     public static final String UNCONFIGURED_KEY = "test-unconfigured-key";
     public static final String THROTTLED_KEY = "test-throttled-key";
+    /** The example CRUD backend's key of the test profile ({@code %test.heliograph.relay.crud-key}). */
+    public static final String CRUD_KEY = "test-crud-key";
+
+    /** A request to the example CRUD backend's write endpoints, with its key. */
+    public static io.restassured.specification.RequestSpecification crud() {
+        return io.restassured.RestAssured.given().header("Authorization", "Bearer " + CRUD_KEY);
+    }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

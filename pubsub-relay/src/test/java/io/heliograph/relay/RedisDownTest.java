@@ -1,5 +1,6 @@
 package io.heliograph.relay;
 
+import static io.heliograph.relay.Channels.crud;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -54,7 +55,7 @@ class RedisDownTest {
     }
 
     static io.restassured.response.ValidatableResponse publish(Object body, String path) {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + Channels.KEY).body(body)
+        return crud().contentType(ContentType.JSON).header("Authorization", "Bearer " + Channels.KEY).body(body)
                 .post(path).then();
     }
 
@@ -74,7 +75,7 @@ class RedisDownTest {
                     .header("Retry-After", "1");
             publish(Map.of("events", List.of(event)), "/api/events/batch").statusCode(503)
                     .header("Retry-After", "1");
-            given().contentType(ContentType.JSON).body(Map.of("title", "offline")).post("/api/recipes")
+            crud().contentType(ContentType.JSON).body(Map.of("title", "offline")).post("/api/recipes")
                     .then().statusCode(503).header("Retry-After", "1");
             given().get("/q/health/ready").then().statusCode(503);
         } finally {

@@ -28,6 +28,8 @@ import io.vertx.mutiny.redis.client.RedisAPI;
 class RelayToGatewayIT {
 
     static final String KEY = "it-" + UUID.randomUUID();
+    /** The example CRUD backend's own key: its writes need it, and it publishes with it. */
+    static final String CRUD_KEY = "it-crud-" + UUID.randomUUID();
     static ServiceProcess gatewayA;
     static ServiceProcess gatewayB;
     static ServiceProcess relay;
@@ -37,8 +39,10 @@ class RelayToGatewayIT {
     static void start() {
         gatewayA = Services.start("gateway-service", "it-gateway-a", ServiceProcess.env("HELIOGRAPH_NODE_ID", "it-gateway-a"));
         gatewayB = Services.start("gateway-service", "it-gateway-b", ServiceProcess.env("HELIOGRAPH_NODE_ID", "it-gateway-b"));
-        relay = Services.start("pubsub-relay", "it-relay", ServiceProcess.env("HELIOGRAPH_RELAY_PUBLISHER_KEY", KEY));
-        secondRelay = Services.start("pubsub-relay", "it-relay-2", ServiceProcess.env("HELIOGRAPH_RELAY_PUBLISHER_KEY", KEY));
+        relay = Services.start("pubsub-relay", "it-relay", ServiceProcess.env("HELIOGRAPH_RELAY_PUBLISHER_KEY", KEY,
+                "HELIOGRAPH_RELAY_CRUD_KEY", CRUD_KEY));
+        secondRelay = Services.start("pubsub-relay", "it-relay-2", ServiceProcess.env("HELIOGRAPH_RELAY_PUBLISHER_KEY", KEY,
+                "HELIOGRAPH_RELAY_CRUD_KEY", CRUD_KEY));
     }
 
     @AfterAll
@@ -120,7 +124,7 @@ class RelayToGatewayIT {
             for (ServiceProcess backend : new ServiceProcess[] { relay, secondRelay }) {
                 String title = "Bun cha " + UUID.randomUUID();
                 HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(backend.uri().resolve("/api/recipes"))
-                        .header("Content-Type", "application/json")
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + CRUD_KEY)
                         .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"" + title
                                 + "\",\"ingredients\":[\"rice noodles\",\"pork\"],\"minutes\":40}"))
                         .build(), HttpResponse.BodyHandlers.ofString());
@@ -131,7 +135,8 @@ class RelayToGatewayIT {
                     assertThat(event.path("event").path("source").asText()).isEqualTo("/pubsub-relay");
                 }
                 String id = WsClient.MAPPER.readTree(created.body()).path("id").asText();
-                HttpClient.newHttpClient().send(HttpRequest.newBuilder(backend.uri().resolve("/api/recipes/" + id)).DELETE().build(),
+                HttpClient.newHttpClient().send(HttpRequest.newBuilder(backend.uri().resolve("/api/recipes/" + id))
+                        .header("Authorization", "Bearer " + CRUD_KEY).DELETE().build(),
                         HttpResponse.BodyHandlers.discarding());
             }
         }

@@ -32,6 +32,10 @@ public class PublisherKeys {
 
     /** The name of the key configured by {@code heliograph.relay.publisher-key}. */
     public static final String DEFAULT = "default";
+    /** The name of the example CRUD backend's key ({@code heliograph.relay.crud-key}). */
+    public static final String CRUD = "crud-example";
+    /** What the example CRUD backend publishes into. */
+    static final List<String> CRUD_NAMESPACES = List.of("recipes", "blogs");
 
     private static final Logger LOG = Logger.getLogger(PublisherKeys.class);
 
@@ -58,10 +62,13 @@ public class PublisherKeys {
         List<PublisherKey> keys = new ArrayList<>();
         config.publisherKey().filter(s -> !s.isBlank()).ifPresent(secret -> keys.add(
                 key(DEFAULT, secret, config.publisherNamespaces(), config.rateLimit())));
+        config.crudKey().filter(s -> !s.isBlank()).ifPresent(secret -> keys.add(
+                key(CRUD, secret, CRUD_NAMESPACES, config.rateLimit())));
         config.keys().forEach((name, key) -> {
-            if (DEFAULT.equals(name)) {
-                throw new IllegalStateException("heliograph.relay.keys.\"default\" clashes with the key set by "
-                        + "heliograph.relay.publisher-key; give the named key another name");
+            if (DEFAULT.equals(name) || CRUD.equals(name)) {
+                throw new IllegalStateException("heliograph.relay.keys.\"" + name + "\" clashes with the key set by "
+                        + (DEFAULT.equals(name) ? "heliograph.relay.publisher-key" : "heliograph.relay.crud-key")
+                        + "; give the named key another name");
             }
             if (key.secret().isBlank()) {
                 throw new IllegalStateException("heliograph.relay.keys.\"" + name + "\".secret is empty");
@@ -71,6 +78,8 @@ public class PublisherKeys {
         if (production) {
             config.publisherKey().filter(s -> !s.isBlank()).ifPresent(secret -> requireSecret(DEFAULT,
                     "HELIOGRAPH_RELAY_PUBLISHER_KEY (heliograph.relay.publisher-key)", secret));
+            config.crudKey().filter(s -> !s.isBlank()).ifPresent(secret -> requireSecret(CRUD,
+                    "HELIOGRAPH_RELAY_CRUD_KEY (heliograph.relay.crud-key)", secret));
             config.keys().forEach((name, key) -> requireSecret(name, "heliograph.relay.keys.\"" + name + "\".secret", key.secret()));
         }
         if (keys.isEmpty()) {

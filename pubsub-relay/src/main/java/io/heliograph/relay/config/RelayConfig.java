@@ -20,6 +20,13 @@ public interface RelayConfig {
     @WithDefault("recipes,blogs,user")
     List<String> publisherNamespaces();
 
+    /**
+     * The secret of the example CRUD backend (env HELIOGRAPH_RELAY_CRUD_KEY): its writes need it as
+     * {@code Authorization: Bearer <key>}, and it publishes with it as the key {@code crud-example},
+     * allowed {@code recipes} and {@code blogs} only. Without it the CRUD writes answer 403.
+     */
+    Optional<String> crudKey();
+
     /** Further publisher keys by name, for example {@code heliograph.relay.keys."billing".secret}. */
     Map<String, KeyConfig> keys();
 

@@ -19,7 +19,11 @@ class PublisherKeysTest {
     record Key(String secret, List<String> namespaces, OptionalInt rateLimit) implements RelayConfig.KeyConfig {
     }
 
-    record Config(Optional<String> publisherKey, Map<String, KeyConfig> keys) implements RelayConfig {
+    record Config(Optional<String> publisherKey, Map<String, KeyConfig> keys, Optional<String> crudKey) implements RelayConfig {
+
+        Config(Optional<String> publisherKey, Map<String, KeyConfig> keys) {
+            this(publisherKey, keys, Optional.empty());
+        }
         public List<String> publisherNamespaces() {
             return List.of("recipes", "blogs", "user");
         }
@@ -113,5 +117,17 @@ class PublisherKeysTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("heliograph.relay.keys.\"billing\".secret");
         assertThat(new PublisherKeys(new Config(Optional.of("0123456789abcdef0123456789abcdef"), Map.of()), true)
                 .authenticate("Bearer 0123456789abcdef0123456789abcdef").name()).isEqualTo(PublisherKeys.DEFAULT);
+    }
+
+    @Test
+    void theCrudExamplePublishesWithItsOwnKeyIntoRecipesAndBlogsOnly() {
+        PublisherKey crud = new PublisherKeys(new Config(Optional.of("main-secret"), Map.of(),
+                Optional.of("crud-secret-for-the-example-backend")), false)
+                .authenticate("Bearer crud-secret-for-the-example-backend");
+        assertThat(crud.name()).isEqualTo(PublisherKeys.CRUD);
+        assertThat(crud.allows("recipes")).isTrue();
+        assertThat(crud.allows("blogs")).isTrue();
+        assertThat(crud.allows("user")).isFalse();
+        assertThat(crud.allows("chat")).isFalse();
     }
 }

@@ -1,5 +1,6 @@
 package io.heliograph.relay.blogs;
 
+import static io.heliograph.relay.Channels.crud;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -24,11 +25,11 @@ class BlogResourceTest {
     @Test
     void writesPublishBlogEventsOnTheBlogsChannel() {
         String title = Channels.unique("Hello");
-        int id = given().contentType(ContentType.JSON).body(Map.of("title", title, "author", "ana", "body", "first"))
+        int id = crud().contentType(ContentType.JSON).body(Map.of("title", title, "author", "ana", "body", "first"))
                 .post("/api/blogs").then().statusCode(201).extract().path("id");
-        given().contentType(ContentType.JSON).body(Map.of("title", title, "author", "ana", "body", "second"))
+        crud().contentType(ContentType.JSON).body(Map.of("title", title, "author", "ana", "body", "second"))
                 .put("/api/blogs/" + id).then().statusCode(200).body("body", equalTo("second"));
-        given().delete("/api/blogs/" + id).then().statusCode(200);
+        crud().delete("/api/blogs/" + id).then().statusCode(200);
 
         assertThat(Channels.framesWith(redis, "blogs", "title", title))
                 .extracting(f -> f.path("event").path("type").asText() + " " + f.path("event").path("subject").asText())
@@ -38,7 +39,7 @@ class BlogResourceTest {
     @Test
     void invalidPostIs400AndPublishesNothing() {
         String title = Channels.unique("Empty");
-        given().contentType(ContentType.JSON).body(Map.of("title", title, "author", "", "body", ""))
+        crud().contentType(ContentType.JSON).body(Map.of("title", title, "author", "", "body", ""))
                 .post("/api/blogs").then().statusCode(400).body("code", equalTo("bad_request"));
         assertThat(Channels.framesWith(redis, "blogs", "title", title)).isEmpty();
     }

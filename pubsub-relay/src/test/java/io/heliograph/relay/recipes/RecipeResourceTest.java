@@ -1,7 +1,9 @@
 package io.heliograph.relay.recipes;
 
+import static io.heliograph.relay.Channels.crud;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -34,7 +36,7 @@ class RecipeResourceTest {
     void createUpdateDeleteEachPublishTheirEvent() {
         String title = Channels.unique("Pho");
 
-        var response = given().contentType(ContentType.JSON)
+        var response = crud().contentType(ContentType.JSON)
                 .body(Map.of("title", title, "ingredients", List.of("noodles", "broth"), "minutes", 90))
                 .post("/api/recipes").then().statusCode(201).body("title", equalTo(title)).extract();
         int id = response.path("id");
@@ -52,9 +54,9 @@ class RecipeResourceTest {
         given().get("/api/recipes/" + id).then().statusCode(200).body("title", equalTo(title));
         given().get("/api/recipes").then().statusCode(200).body("id", hasItem(id));
 
-        given().contentType(ContentType.JSON).body(Map.of("title", title, "minutes", 45))
+        crud().contentType(ContentType.JSON).body(Map.of("title", title, "minutes", 45))
                 .put("/api/recipes/" + id).then().statusCode(200).body("minutes", equalTo(45));
-        given().delete("/api/recipes/" + id).then().statusCode(200).body("id", equalTo(id));
+        crud().delete("/api/recipes/" + id).then().statusCode(200).body("id", equalTo(id));
         given().get("/api/recipes/" + id).then().statusCode(404).contentType("application/problem+json");
 
         assertThat(events(title)).extracting(f -> f.path("event").path("type").asText())
@@ -65,12 +67,12 @@ class RecipeResourceTest {
     @Test
     void invalidRecipeIs400AndPublishesNothing() {
         String longTitle = Channels.unique("t") + "x".repeat(200);
-        given().contentType(ContentType.JSON).body(Map.of("title", longTitle, "minutes", 0))
+        crud().contentType(ContentType.JSON).body(Map.of("title", longTitle, "minutes", 0))
                 .post("/api/recipes").then().statusCode(400).contentType("application/problem+json")
                 .body("code", equalTo("bad_request"))
                 .body("detail", org.hamcrest.Matchers.containsString("title"))
                 .body("detail", org.hamcrest.Matchers.containsString("minutes"));
-        given().contentType(ContentType.JSON).body(Map.of("summary", "no title"))
+        crud().contentType(ContentType.JSON).body(Map.of("summary", "no title"))
                 .post("/api/recipes").then().statusCode(400);
         assertThat(events(longTitle)).isEmpty();
     }
@@ -78,10 +80,23 @@ class RecipeResourceTest {
     @Test
     void writesToMissingRecipesAre404AndPublishNothing() {
         String title = Channels.unique("Ghost");
-        given().contentType(ContentType.JSON).body(Map.of("title", title))
+        crud().contentType(ContentType.JSON).body(Map.of("title", title))
                 .put("/api/recipes/999999999").then().statusCode(404).body("code", equalTo("not_found"));
-        given().delete("/api/recipes/999999999").then().statusCode(404);
+        crud().delete("/api/recipes/999999999").then().statusCode(404);
         assertThat(events(title)).isEmpty();
+    }
+
+    @Test
+    void writesNeedTheCrudKeyAndAreRefusedBeforeTheBodyIsRead() {
+        String title = "unauthorized-" + java.util.UUID.randomUUID();
+        given().contentType(ContentType.JSON).body(Map.of("title", title)).post("/api/recipes").then()
+                .statusCode(401).contentType("application/problem+json").body("detail", containsString("Bearer"));
+        given().header("Authorization", "Bearer " + Channels.KEY).contentType(ContentType.JSON).body(Map.of("title", title))
+                .post("/api/recipes").then().statusCode(401).body("detail", containsString("unknown CRUD key"));
+        // Refused on the key alone: a body that would not even parse is never looked at.
+        given().contentType(ContentType.JSON).body("{not json").post("/api/recipes").then().statusCode(401);
+        given().delete("/api/recipes/1").then().statusCode(401);
+        given().get("/api/recipes").then().statusCode(200).body("title", org.hamcrest.Matchers.not(hasItem(title)));
     }
 
     @Test
