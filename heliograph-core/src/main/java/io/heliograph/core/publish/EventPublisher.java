@@ -22,7 +22,7 @@ import io.smallrye.mutiny.Uni;
  * <li>One Redis round trip per call: a single event is one script call; {@link #publishAll} sends the events of
  * one channel as one call (each its own offset, in the given order) and pipelines the calls of different
  * channels on one connection.</li>
- * <li>Failures: {@link PublishException.Reason#OVERLOADED} when more publishes wait for Redis than this process
+ * <li>Failures: {@link PublishException.Reason#RATE_LIMITED} when more publishes wait for Redis than this process
  * admits (nothing was published); {@link PublishException.Reason#UNAVAILABLE} when Redis is unreachable or did
  * not answer in time: then the event may or may not have been published, and a retry with the same id and
  * scope is safe.</li>

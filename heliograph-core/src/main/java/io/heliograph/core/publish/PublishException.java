@@ -19,7 +19,7 @@ public class PublishException extends RuntimeException {
          * More publishes are waiting for Redis than this process admits ({@code heliograph.publish-max-in-flight})
          * while Redis keeps answering: back-pressure, nothing was published, retry after a short pause.
          */
-        OVERLOADED("rate_limited"),
+        RATE_LIMITED("rate_limited"),
         /**
          * Redis could not be reached or did not answer in time. The event MAY have been published (a timeout can
          * hide a success); a retry with the same event id and idempotency scope is published at most once.
@@ -52,5 +52,10 @@ public class PublishException extends RuntimeException {
 
     public Reason reason() {
         return reason;
+    }
+
+    /** True when the same event may succeed later ({@code rate_limited}, {@code unavailable}); retry with its id. */
+    public boolean retryable() {
+        return reason == Reason.RATE_LIMITED || reason == Reason.UNAVAILABLE;
     }
 }

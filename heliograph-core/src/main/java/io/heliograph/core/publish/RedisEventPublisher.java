@@ -178,7 +178,7 @@ public class RedisEventPublisher implements EventPublisher {
             return new PublishException(PublishException.Reason.UNAVAILABLE,
                     "Redis has not answered for " + settings.timeout().toMillis() + " ms; nothing was published");
         }
-        return new PublishException(PublishException.Reason.OVERLOADED, settings.maxInFlight()
+        return new PublishException(PublishException.Reason.RATE_LIMITED, settings.maxInFlight()
                 + " publishes are already waiting for Redis; nothing was published, retry shortly");
     }
 
@@ -207,7 +207,7 @@ public class RedisEventPublisher implements EventPublisher {
         }
         if (t instanceof ConnectionPoolTooBusyException
                 || (t.getMessage() != null && t.getMessage().contains("waiting queue is full"))) {
-            return new PublishException(PublishException.Reason.OVERLOADED,
+            return new PublishException(PublishException.Reason.RATE_LIMITED,
                     "too many Redis commands are waiting in this process; nothing was published, retry shortly", t);
         }
         String why = t instanceof TimeoutException ? "Redis did not answer in time" : "Redis did not take the event ("

@@ -87,7 +87,7 @@ public class ProblemMapper {
         if (failure instanceof PublishException p && p.reason() == PublishException.Reason.UNAVAILABLE) {
             return config.unavailableRetryAfter();
         }
-        if (failure instanceof PublishException p && p.reason() == PublishException.Reason.OVERLOADED) {
+        if (failure instanceof PublishException p && p.reason() == PublishException.Reason.RATE_LIMITED) {
             return config.overloadedRetryAfter();
         }
         return null;
@@ -103,7 +103,7 @@ public class ProblemMapper {
             case INVALID_CHANNEL, BAD_REQUEST -> 400;
             case FORBIDDEN -> 403;
             case TOO_LARGE -> 413;
-            case OVERLOADED -> 429;
+            case RATE_LIMITED -> 429;
             case UNAVAILABLE -> 503;
         };
     }
