@@ -83,8 +83,39 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGSTOP: the server keeps its connections open but answers nothing, as a hung or swapped-out Redis would,
+     * until {@link #thaw()}; commands sent meanwhile wait in its socket buffers and run on thaw.
+     */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}: the server runs again, the commands that waited first. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
+        if (process != null && process.isAlive()) {
+            // A frozen server ignores SIGTERM until it runs again.
+            signal("CONT");
+        }
         if (process != null && process.isAlive()) {
             stop();
         }

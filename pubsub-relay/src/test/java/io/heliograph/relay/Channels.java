@@ -18,6 +18,8 @@ public final class Channels {
     public static final String BLOGS_ONLY_KEY = "test-blogs-only-key";
     public static final String UNCONFIGURED_KEY = "test-unconfigured-key";
     public static final String THROTTLED_KEY = "test-throttled-key";
+    /** May publish to the {@code load} namespace only, whose history keeps 100,000 frames in the tests. */
+    public static final String LOAD_KEY = "test-load-key";
     /** The example CRUD backend's key of the test profile ({@code %test.heliograph.relay.crud-key}). */
     public static final String CRUD_KEY = "test-crud-key";
 

@@ -163,8 +163,8 @@ public class RecordLifecycle {
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    /** Events this service builds are always valid, so only an unreachable Redis or broker is worth retrying. */
+    /** Events this service builds are always valid, so only an unreachable or saturated Redis or broker is worth retrying. */
     private static boolean retryable(Throwable t) {
-        return !(t instanceof PublishException p) || p.reason() == PublishException.Reason.UNAVAILABLE;
+        return !(t instanceof PublishException p) || p.retryable();
     }
 }

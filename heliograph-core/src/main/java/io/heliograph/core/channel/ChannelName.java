@@ -56,6 +56,14 @@ public record ChannelName(String value) {
         return "hg:{" + value + "}:presence";
     }
 
+    /**
+     * The record of an event id published on this channel within an idempotency scope: in the channel's hash slot,
+     * so the publish script can check and write it atomically with the event, in Redis Cluster too.
+     */
+    public String idempotencyKey(String scope, String eventId) {
+        return "hg:{" + value + "}:idem:" + scope + ":" + eventId;
+    }
+
     /** The Redis Pub/Sub channel that carries every frame of this channel. */
     public String pubSubChannel() {
         return "hg:{" + value + "}";

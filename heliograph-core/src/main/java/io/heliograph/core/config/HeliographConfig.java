@@ -33,6 +33,17 @@ public interface HeliographConfig {
     @WithDefault("5s")
     Duration publishTimeout();
 
+    /** How long an event id published with an idempotency scope is remembered, so that a repeat is published once. */
+    @WithDefault("24h")
+    Duration idempotencyTtl();
+
+    /**
+     * The most publish calls (one event, or one multi-event call) of this process waiting for Redis at once; beyond
+     * it a publish is refused at once as overloaded (HTTP 429) instead of queueing without bound.
+     */
+    @WithDefault("4096")
+    int publishMaxInFlight();
+
     /** This process's name in the fleet (gateway stats, process metrics); derived from the host when unset. */
     java.util.Optional<String> nodeId();
 

@@ -32,6 +32,7 @@ public class PublisherProducer {
     @Singleton
     EventPublisher publisher(Redis redis, Namespaces namespaces, ObjectMapper mapper, HeliographConfig config) {
         return new RedisEventPublisher(redis, namespaces, mapper, new RedisEventPublisher.Settings(
-                config.channelTtl(), config.maxEnvelopeBytes(), config.sharded(), config.publishTimeout()));
+                config.channelTtl(), config.maxEnvelopeBytes(), config.sharded(), config.publishTimeout(),
+                config.idempotencyTtl(), config.publishMaxInFlight()));
     }
 }

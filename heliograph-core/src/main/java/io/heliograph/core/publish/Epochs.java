@@ -13,9 +13,12 @@ public final class Epochs {
 
     /** A fresh epoch id, 10 base-36 characters (about 51 bits): collisions are not a concern. */
     public static String random() {
+        // One draw per id: every publish call carries a candidate epoch, so this is on the hot path.
+        long bits = RANDOM.nextLong() >>> 13;
         char[] id = new char[10];
-        for (int i = 0; i < id.length; i++) {
-            id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        for (int i = id.length - 1; i >= 0; i--) {
+            id[i] = ALPHABET[(int) (bits % ALPHABET.length)];
+            bits /= ALPHABET.length;
         }
         return new String(id);
     }

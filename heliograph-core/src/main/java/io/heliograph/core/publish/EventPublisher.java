@@ -1,10 +1,12 @@
 package io.heliograph.core.publish;
 
+import java.util.List;
+
 import io.heliograph.core.envelope.CloudEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The one way every Heliograph producer publishes (PROTOCOL.md section 3).
+ * The one way every Heliograph producer publishes (PROTOCOL.md section 3), on one atomic script.
  *
  * <p>Guarantees:
  * <ul>
@@ -14,17 +16,39 @@ import io.smallrye.mutiny.Uni;
  * namespace keeps history) and was handed to Redis Pub/Sub, atomically with its offset.</li>
  * <li>Offsets of a channel strictly increase without gaps within an epoch, whatever the number of
  * concurrent publishers, processes or threads.</li>
- * <li>A failure never means "not published" with certainty (a timeout may hide a success); it
- * never means "published" either. Callers that retry should reuse the event id.</li>
+ * <li>A {@link Publication} with an idempotency scope is published at most once per channel, scope and event id
+ * within {@code heliograph.idempotency-ttl}: the check and the publish are one script call, so concurrent
+ * repeats publish once and every repeat answers the first result.</li>
+ * <li>One Redis round trip per call: a single event is one script call; {@link #publishAll} sends the events of
+ * one channel as one call (each its own offset, in the given order) and pipelines the calls of different
+ * channels on one connection.</li>
+ * <li>Failures: {@link PublishException.Reason#RATE_LIMITED} when more publishes wait for Redis than this process
+ * admits (nothing was published); {@link PublishException.Reason#UNAVAILABLE} when Redis is unreachable or did
+ * not answer in time: then the event may or may not have been published, and a retry with the same id and
+ * scope is safe.</li>
  * </ul>
  * Implementations are thread-safe and never block the calling thread.
  */
 public interface EventPublisher {
 
-    /** Publishes one event on a channel. */
-    Uni<Published> publish(String channel, CloudEvent event);
+    /** Publishes one event on a channel, unconditionally (its id is not remembered). */
+    default Uni<Published> publish(String channel, CloudEvent event) {
+        return publish(Publication.of(channel, event));
+    }
 
-    /** Events this process has published successfully since it started. */
+    /** Publishes one event; a repeated id within its idempotency scope answers the first result. */
+    Uni<Published> publish(Publication publication);
+
+    /**
+     * Publishes several events, possibly of several channels, in one round trip; never fails as a whole.
+     *
+     * @return one outcome per publication, in the order given; events of one channel are published in that
+     *         order, a refused one (invalid, or its channel's call failed) leaving the others of its channel
+     *         published in order
+     */
+    Uni<List<Outcome>> publishAll(List<Publication> publications);
+
+    /** Events this process has published successfully since it started (repeats of an id not counted). */
     long publishedCount();
 
     /** Validates and encodes an event exactly as {@link #publish} would, without publishing it. */

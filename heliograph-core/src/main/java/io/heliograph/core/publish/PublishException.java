@@ -15,7 +15,15 @@ public class PublishException extends RuntimeException {
         BAD_REQUEST("bad_request"),
         /** The encoded envelope exceeds the size limit. */
         TOO_LARGE("too_large"),
-        /** Redis could not be reached or did not answer; nothing was published. */
+        /**
+         * More publishes are waiting for Redis than this process admits ({@code heliograph.publish-max-in-flight})
+         * while Redis keeps answering: back-pressure, nothing was published, retry after a short pause.
+         */
+        RATE_LIMITED("rate_limited"),
+        /**
+         * Redis could not be reached or did not answer in time. The event MAY have been published (a timeout can
+         * hide a success); a retry with the same event id and idempotency scope is published at most once.
+         */
         UNAVAILABLE("unavailable");
 
         private final String code;
@@ -44,5 +52,10 @@ public class PublishException extends RuntimeException {
 
     public Reason reason() {
         return reason;
+    }
+
+    /** True when the same event may succeed later ({@code rate_limited}, {@code unavailable}); retry with its id. */
+    public boolean retryable() {
+        return reason == Reason.RATE_LIMITED || reason == Reason.UNAVAILABLE;
     }
 }

@@ -2,8 +2,15 @@ package io.heliograph.core.publish;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,27 +20,43 @@ import io.heliograph.core.channel.NamespacePolicy;
 import io.heliograph.core.channel.Namespaces;
 import io.heliograph.core.envelope.CloudEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
-/** {@link EventPublisher} on the atomic publish script of PROTOCOL.md section 3. */
+/** {@link EventPublisher} on the atomic publish script of PROTOCOL.md section 3 ({@code heliograph/publish.lua}). */
 public class RedisEventPublisher implements EventPublisher {
 
     private static final RedisScript SCRIPT = RedisScript.load(RedisScript.PUBLISH);
+    private static final String RETRY_HINT = ": the event may have been published; retrying with the same id is safe"
+            + " (an id is published once)";
 
     private final Redis redis;
     private final Namespaces namespaces;
     private final ObjectMapper mapper;
     private final Settings settings;
     private final AtomicLong published = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** When Redis last answered a publish; tells a saturated Redis (answering) from a stuck one. */
+    private volatile long lastReplyNanos = System.nanoTime();
 
     /**
      * @param channelTtl       how long a channel's keys live after its last publish
      * @param maxEnvelopeBytes the largest encoded envelope accepted
      * @param sharded          SPUBLISH instead of PUBLISH (Redis Cluster sharded Pub/Sub)
      * @param timeout          how long to wait for Redis before failing with {@code unavailable}
+     * @param idempotencyTtl   how long an event id published with an idempotency scope is remembered
+     * @param maxInFlight      publish calls admitted to wait for Redis at once; more are refused as overloaded
      */
-    public record Settings(Duration channelTtl, int maxEnvelopeBytes, boolean sharded, Duration timeout) {
+    public record Settings(Duration channelTtl, int maxEnvelopeBytes, boolean sharded, Duration timeout,
+            Duration idempotencyTtl, int maxInFlight) {
+
+        /** The defaults of {@code heliograph.idempotency-ttl} (24 h) and {@code heliograph.publish-max-in-flight} (4096). */
+        public Settings(Duration channelTtl, int maxEnvelopeBytes, boolean sharded, Duration timeout) {
+            this(channelTtl, maxEnvelopeBytes, sharded, timeout, Duration.ofHours(24), 4096);
+        }
     }
 
     public RedisEventPublisher(Redis redis, Namespaces namespaces, ObjectMapper mapper, Settings settings) {
@@ -84,31 +107,163 @@ public class RedisEventPublisher implements EventPublisher {
     }
 
     @Override
-    public Uni<Published> publish(String channel, CloudEvent event) {
-        ChannelName name;
-        NamespacePolicy policy;
-        String json;
+    public Uni<Published> publish(Publication publication) {
+        Call call;
         try {
-            name = ChannelName.of(channel);
-            policy = namespaces.policyOf(name);
-            json = encodeChecked(event);
+            call = new Call(publication.channel());
+            call.add(0, publication);
         } catch (PublishException e) {
             return Uni.createFrom().failure(e);
         }
-        List<String> keys = List.of(name.offsetKey(), name.epochKey(), name.historyKey(), name.pubSubChannel());
-        List<String> args = List.of(name.value(), json, Integer.toString(policy.history()),
-                Long.toString(Math.max(1, settings.channelTtl().toSeconds())), Epochs.random(),
-                settings.sharded() ? "SPUBLISH" : "PUBLISH");
-        return SCRIPT.call(redis, keys, args)
-                .ifNoItem().after(settings.timeout()).fail()
-                .onFailure(t -> !(t instanceof PublishException))
-                .transform(t -> new PublishException(PublishException.Reason.UNAVAILABLE,
-                        "Redis did not take the event: " + t.getMessage(), t))
-                .map(reply -> toPublished(event.id(), name.value(), reply))
-                .invoke(published::incrementAndGet);
+        PublishException refusal = admit();
+        if (refusal != null) {
+            return Uni.createFrom().failure(refusal);
+        }
+        return send(redis::send, call)
+                .eventually(inFlight::decrementAndGet)
+                .map(results -> results.get(0));
     }
 
-    private static Published toPublished(String id, String channel, Response reply) {
-        return new Published(id, channel, reply.get(0).toString(), reply.get(1).toLong());
+    @Override
+    public Uni<List<Outcome>> publishAll(List<Publication> publications) {
+        Outcome[] outcomes = new Outcome[publications.size()];
+        Map<String, Call> calls = new LinkedHashMap<>();
+        for (int i = 0; i < publications.size(); i++) {
+            Publication publication = publications.get(i);
+            try {
+                ChannelName.of(publication.channel());
+                calls.computeIfAbsent(publication.channel(), Call::new).add(i, publication);
+            } catch (PublishException e) {
+                outcomes[i] = Outcome.refused(e);
+            }
+        }
+        // A channel whose every event was refused has nothing to send.
+        calls.values().removeIf(call -> call.positions.isEmpty());
+        if (calls.isEmpty()) {
+            return Uni.createFrom().item(Arrays.asList(outcomes));
+        }
+        PublishException refusal = admit();
+        if (refusal != null) {
+            calls.values().forEach(call -> call.refuse(outcomes, refusal));
+            return Uni.createFrom().item(Arrays.asList(outcomes));
+        }
+        Uni<Void> done;
+        if (calls.size() == 1) {
+            done = settle(redis::send, calls.values().iterator().next(), outcomes);
+        } else {
+            // Calls of different channels go one after the other on one connection without waiting for the
+            // replies (pipelining): one round trip for the whole batch.
+            done = redis.connect()
+                    .ifNoItem().after(settings.timeout()).fail()
+                    .onFailure().transform(RedisEventPublisher::unavailable)
+                    .onFailure().invoke(e -> calls.values().forEach(call -> call.refuse(outcomes, (PublishException) e)))
+                    .chain(connection -> Uni.join().all(calls.values().stream()
+                                    .map(call -> settle(connection::send, call, outcomes)).toList())
+                            .andCollectFailures()
+                            .eventually(connection::close))
+                    .replaceWithVoid()
+                    .onFailure().recoverWithNull();
+        }
+        return done.eventually(inFlight::decrementAndGet).map(ignored -> Arrays.asList(outcomes));
+    }
+
+    /** Null when a publish may wait for Redis (and it is counted), else why not. */
+    private PublishException admit() {
+        if (inFlight.incrementAndGet() <= settings.maxInFlight()) {
+            return null;
+        }
+        inFlight.decrementAndGet();
+        if (System.nanoTime() - lastReplyNanos > settings.timeout().toNanos()) {
+            // Nothing answered for a whole timeout: the queue is full because Redis is stuck, not busy.
+            return new PublishException(PublishException.Reason.UNAVAILABLE,
+                    "Redis has not answered for " + settings.timeout().toMillis() + " ms; nothing was published");
+        }
+        return new PublishException(PublishException.Reason.RATE_LIMITED, settings.maxInFlight()
+                + " publishes are already waiting for Redis; nothing was published, retry shortly");
+    }
+
+    private Uni<Void> settle(Function<Request, Uni<Response>> sender, Call call, Outcome[] outcomes) {
+        return send(sender, call)
+                .invoke(results -> {
+                    for (int k = 0; k < results.size(); k++) {
+                        outcomes[call.positions.get(k)] = Outcome.published(results.get(k));
+                    }
+                })
+                .onFailure().invoke(e -> call.refuse(outcomes, (PublishException) e))
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<List<Published>> send(Function<Request, Uni<Response>> sender, Call call) {
+        return SCRIPT.call(sender, call.keys, call.args)
+                .ifNoItem().after(settings.timeout()).fail()
+                .onFailure().transform(RedisEventPublisher::unavailable)
+                .map(call::results);
+    }
+
+    private static Throwable unavailable(Throwable t) {
+        if (t instanceof PublishException) {
+            return t;
+        }
+        if (t instanceof ConnectionPoolTooBusyException
+                || (t.getMessage() != null && t.getMessage().contains("waiting queue is full"))) {
+            return new PublishException(PublishException.Reason.RATE_LIMITED,
+                    "too many Redis commands are waiting in this process; nothing was published, retry shortly", t);
+        }
+        String why = t instanceof TimeoutException ? "Redis did not answer in time" : "Redis did not take the event ("
+                + t.getMessage() + ")";
+        return new PublishException(PublishException.Reason.UNAVAILABLE, why + RETRY_HINT, t);
+    }
+
+    /** The events of one channel, as one call of the publish script. */
+    private final class Call {
+
+        final ChannelName name;
+        final NamespacePolicy policy;
+        final List<String> keys = new ArrayList<>(4);
+        final List<String> args = new ArrayList<>(8);
+        final List<Integer> positions = new ArrayList<>(1);
+        final List<String> ids = new ArrayList<>(1);
+
+        Call(String channel) {
+            this.name = ChannelName.of(channel);
+            this.policy = namespaces.policyOf(name);
+            keys.addAll(List.of(name.offsetKey(), name.epochKey(), name.historyKey(), name.pubSubChannel()));
+            args.addAll(List.of(name.value(), Integer.toString(policy.history()),
+                    Long.toString(Math.max(1, settings.channelTtl().toSeconds())), Epochs.random(),
+                    settings.sharded() ? "SPUBLISH" : "PUBLISH",
+                    Long.toString(Math.max(1, settings.idempotencyTtl().toMillis()))));
+        }
+
+        /** Adds an event (validated here: a refusal leaves the call as it was). */
+        void add(int position, Publication publication) {
+            String json = encodeChecked(publication.event());
+            args.add(json);
+            if (publication.idempotencyScope() == null) {
+                args.add("0");
+            } else {
+                keys.add(name.idempotencyKey(publication.idempotencyScope(), publication.event().id()));
+                args.add(Integer.toString(keys.size()));
+            }
+            positions.add(position);
+            ids.add(publication.event().id());
+        }
+
+        void refuse(Outcome[] outcomes, PublishException refusal) {
+            positions.forEach(p -> outcomes[p] = Outcome.refused(refusal));
+        }
+
+        List<Published> results(Response reply) {
+            lastReplyNanos = System.nanoTime();
+            List<Published> results = new ArrayList<>(reply.size());
+            for (int k = 0; k < reply.size(); k++) {
+                Response result = reply.get(k);
+                if (result.get(2).toInteger() == 0) {
+                    published.incrementAndGet();
+                }
+                results.add(new Published(ids.get(k), name.value(), result.get(0).toString(), result.get(1).toLong()));
+            }
+            return results;
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -36,11 +37,19 @@ public record RedisScript(String source, String sha1) {
         }
     }
 
-    /** Runs the script; never blocks. */
+    /** Runs the script on a pooled connection; never blocks. */
     public Uni<Response> call(Redis redis, List<String> keys, List<String> args) {
-        return redis.send(request(Command.EVALSHA, sha1, keys, args))
+        return call(redis::send, keys, args);
+    }
+
+    /**
+     * Runs the script through {@code sender}, for example {@code connection::send} of one connection that
+     * pipelines several calls; the EVAL fallback goes the same way. Never blocks.
+     */
+    public Uni<Response> call(Function<Request, Uni<Response>> sender, List<String> keys, List<String> args) {
+        return sender.apply(request(Command.EVALSHA, sha1, keys, args))
                 .onFailure(t -> t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT"))
-                .recoverWithUni(() -> redis.send(request(Command.EVAL, source, keys, args)));
+                .recoverWithUni(() -> sender.apply(request(Command.EVAL, source, keys, args)));
     }
 
     private static Request request(Command command, String script, List<String> keys, List<String> args) {

@@ -33,6 +33,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.RedisOptions;
 
 /** The publish script against the real Redis started by {@code ./heliograph infra up}. */
 class RedisEventPublisherTest {
@@ -54,7 +55,9 @@ class RedisEventPublisherTest {
     @BeforeAll
     static void connect() {
         vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, REDIS_URL);
+        // Sized as heliograph-core's META-INF/microprofile-config.properties sizes every service's client.
+        redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(REDIS_URL)
+                .setMaxPoolSize(64).setMaxPoolWaiting(16384));
         api = RedisAPI.api(redis);
         publisher = publisherFor(redis);
         // Fails (not skips) when Redis is missing: these tests exist to exercise the real server.
@@ -215,6 +218,52 @@ class RedisEventPublisherTest {
         // EVAL loaded it again, so EVALSHA works from now on.
         assertThat(api.script(List.of("EXISTS", RedisScript.load(RedisScript.PUBLISH).sha1())).await().atMost(WAIT).get(0).toInteger())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void publishAllGivesEachChannelsEventsConsecutiveOffsetsInOrderAroundARefusal() throws Exception {
+        String a = freshChannel("test");
+        String b = freshChannel("recipes");
+        CloudEvent once = CloudEvent.withId(UUID.randomUUID().toString(), "/t", "x", null, "b1");
+        List<Outcome> outcomes = publisher.publishAll(List.of(
+                Publication.of(a, CloudEvent.of("/t", "x", null, "a1")),
+                Publication.once(b, once, "scope"),
+                Publication.of(a, CloudEvent.of("/t", "bad type!", null, "refused")),
+                Publication.of("nowhere.chan", CloudEvent.of("/t", "x", null, "refused")),
+                Publication.of(a, CloudEvent.of("/t", "x", null, "a2")),
+                Publication.once(b, once, "scope"),
+                Publication.once(b, once, "another-scope"))).await().atMost(WAIT);
+
+        assertThat(outcomes).extracting(o -> o.isPublished() ? o.published().offset() : -1L)
+                .containsExactly(1L, 1L, -1L, -1L, 2L, 1L, 2L);
+        assertThat(outcomes.get(2).refusal().reason()).isEqualTo(PublishException.Reason.BAD_REQUEST);
+        assertThat(outcomes.get(3).refusal().reason()).isEqualTo(PublishException.Reason.FORBIDDEN);
+        assertThat(outcomes.get(5).published()).isEqualTo(outcomes.get(1).published());
+        assertThat(dataInHistory(a)).containsExactly("a1", "a2");
+        assertThat(dataInHistory(b)).containsExactly("b1", "b1");
+        assertThat(api.pttl(ChannelName.of(b).idempotencyKey("scope", once.id())).await().atMost(WAIT).toLong())
+                .isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
+    }
+
+    @Test
+    void concurrentRepeatsOfAnIdArePublishedOnceAndAllAnswerTheFirstResult() throws Exception {
+        String channel = freshChannel("test");
+        CloudEvent event = CloudEvent.withId(UUID.randomUUID().toString(), "/t", "x", null, "once");
+        List<io.smallrye.mutiny.Uni<Published>> repeats = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            repeats.add(publisher.publish(Publication.once(channel, event, "scope")));
+        }
+        List<Published> answers = io.smallrye.mutiny.Uni.join().all(repeats).andFailFast().await().atMost(WAIT);
+        assertThat(answers).containsOnly(answers.get(0));
+        assertThat(dataInHistory(channel)).containsExactly("once");
+    }
+
+    private static List<String> dataInHistory(String channel) throws Exception {
+        List<String> data = new ArrayList<>();
+        for (Response entry : api.xrange(List.of(ChannelName.of(channel).historyKey(), "-", "+")).await().atMost(WAIT)) {
+            data.add(MAPPER.readTree(entry.get(1).get(1).toString()).path("event").path("data").asText());
+        }
+        return data;
     }
 
     @Test

@@ -34,27 +34,19 @@ public interface RelayConfig {
     @WithDefault("1000")
     int rateLimit();
 
-    /** How long a publisher-chosen event id is remembered, so that a repeat is published once. */
-    @WithDefault("24h")
-    Duration idempotencyTtl();
-
-    /** How long the marker of a publish in progress lives, should its relay die before finishing. */
-    @WithDefault("30s")
-    Duration idempotencyPendingTtl();
-
-    /** How long a duplicate waits for the first request with its id to finish before answering 503. */
-    @WithDefault("10s")
-    Duration idempotencyWait();
-
     /** The most events one batch may carry; more is refused with 413. */
     @WithDefault("100")
     int maxBatch();
+
+    /** The Retry-After sent with 429 while more publishes wait for Redis than the relay admits. */
+    @WithDefault("1s")
+    Duration overloadedRetryAfter();
 
     /** The Retry-After sent with 503 while Redis is unreachable. */
     @WithDefault("1s")
     Duration unavailableRetryAfter();
 
-    /** How long one Redis command of the relay (idempotency, CRUD) may take before Redis counts as unreachable. */
+    /** How long one Redis command of the relay (the CRUD backend) may take before Redis counts as unreachable. */
     @WithDefault("5s")
     Duration redisTimeout();
 

@@ -29,7 +29,6 @@ import io.heliograph.relay.auth.RateLimiter;
 import io.heliograph.relay.config.RelayConfig;
 import io.heliograph.relay.publish.PublishRequest;
 import io.heliograph.relay.publish.RelayPublisher;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /** The publish API of PROTOCOL.md section 6. */
@@ -65,8 +64,10 @@ public class EventResource {
     @APIResponse(responseCode = "401", description = "Missing or unknown publisher key")
     @APIResponse(responseCode = "403", description = "Namespace not allowed for this key")
     @APIResponse(responseCode = "413", description = "Event larger than 64 KiB")
-    @APIResponse(responseCode = "429", description = "Rate limit of the key exceeded; see Retry-After")
-    @APIResponse(responseCode = "503", description = "Redis unreachable, nothing published; see Retry-After")
+    @APIResponse(responseCode = "429", description = "Rate limit of the key exceeded, or the relay is saturated "
+            + "(nothing published); see Retry-After")
+    @APIResponse(responseCode = "503", description = "Redis unreachable: the event may have been published, a retry "
+            + "with the same id is safe; see Retry-After")
     public Uni<Published> publish(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             PublishRequest event) {
         PublisherKey key = keys.authenticate(authorization);
@@ -76,11 +77,15 @@ public class EventResource {
 
     @POST
     @Path("/batch")
-    @Operation(summary = "Publish up to 100 events", description = "Events are published in order; the "
-            + "result has one item per event: the 202 body, or a problem object for a refused event.")
+    @Operation(summary = "Publish up to 100 events", description = "The events of one channel are published in "
+            + "order in one atomic script call, the calls of different channels pipelined; the result has one item "
+            + "per event: the 202 body, or a problem object for a refused event.")
     @APIResponse(responseCode = "200", description = "One result per event")
     @APIResponse(responseCode = "413", description = "More than 100 events")
-    @APIResponse(responseCode = "503", description = "Redis unreachable: no event of the batch was published")
+    @APIResponse(responseCode = "429", description = "Rate limit of the key exceeded, or the relay is saturated; "
+            + "see Retry-After")
+    @APIResponse(responseCode = "503", description = "Redis unreachable for every event of the batch; the events may "
+            + "have been published, a retry with the same ids is safe; see Retry-After")
     public Uni<BatchResult> publishBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             BatchRequest batch, UriInfo uri) {
         PublisherKey key = keys.authenticate(authorization);
@@ -93,21 +98,23 @@ public class EventResource {
                     + config.maxBatch() + " events; this one has " + batch.events().size());
         }
         rateLimiter.acquire(key, batch.events().size());
-        List<PublishRequest> events = batch.events();
-        // One after the other: events of one channel keep the order they have in the batch.
-        return Multi.createFrom().range(0, events.size())
-                .onItem().transformToUniAndConcatenate(i -> publisher.publish(key, events.get(i))
-                        .map(BatchItem::published)
-                        .onFailure().recoverWithItem(e -> BatchItem.refused(problems.toProblem(e, uri.getPath()), e)))
-                .collect().asList()
-                .map(BatchResult::new)
-                .invoke(EventResource::failIfRedisWasDown);
+        return publisher.publishAll(key, batch.events())
+                .map(outcomes -> new BatchResult(outcomes.stream()
+                        .map(o -> o.isPublished() ? BatchItem.published(o.published())
+                                : BatchItem.refused(problems.toProblem(o.refusal(), uri.getPath()), o.refusal()))
+                        .toList()))
+                .invoke(EventResource::failIfNothingReachedRedis);
     }
 
-    /** A batch of which nothing could reach Redis is a 503, so a client's ordinary retry handles it. */
-    private static void failIfRedisWasDown(BatchResult result) {
-        if (result.results().stream().allMatch(BatchItem::unavailable)) {
-            throw (RuntimeException) result.results().get(0).failure();
+    /**
+     * A batch of which nothing reached Redis (unreachable: 503, or the relay saturated: 429) is answered as a whole
+     * with that status and its Retry-After, so a client's ordinary retry handles it.
+     */
+    private static void failIfNothingReachedRedis(BatchResult result) {
+        for (int status : new int[] {503, 429}) {
+            if (result.results().stream().allMatch(item -> item.status() != null && item.status() == status)) {
+                throw (RuntimeException) result.results().get(0).failure();
+            }
         }
     }
 
@@ -131,10 +138,6 @@ public class EventResource {
         static BatchItem refused(Problem problem, Throwable failure) {
             return new BatchItem(null, null, null, null, problem.status(), problem.title(), problem.detail(),
                     problem.code(), failure);
-        }
-
-        boolean unavailable() {
-            return status != null && status == 503;
         }
     }
 }

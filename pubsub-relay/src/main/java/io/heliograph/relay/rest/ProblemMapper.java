@@ -87,6 +87,9 @@ public class ProblemMapper {
         if (failure instanceof PublishException p && p.reason() == PublishException.Reason.UNAVAILABLE) {
             return config.unavailableRetryAfter();
         }
+        if (failure instanceof PublishException p && p.reason() == PublishException.Reason.RATE_LIMITED) {
+            return config.overloadedRetryAfter();
+        }
         return null;
     }
 
@@ -100,6 +103,7 @@ public class ProblemMapper {
             case INVALID_CHANNEL, BAD_REQUEST -> 400;
             case FORBIDDEN -> 403;
             case TOO_LARGE -> 413;
+            case RATE_LIMITED -> 429;
             case UNAVAILABLE -> 503;
         };
     }

@@ -32,16 +32,8 @@ class PublisherKeysTest {
             return 1000;
         }
 
-        public Duration idempotencyTtl() {
-            return Duration.ofHours(24);
-        }
-
-        public Duration idempotencyPendingTtl() {
-            return Duration.ofSeconds(30);
-        }
-
-        public Duration idempotencyWait() {
-            return Duration.ofSeconds(10);
+        public Duration overloadedRetryAfter() {
+            return Duration.ofSeconds(1);
         }
 
         public int maxBatch() {

@@ -48,7 +48,7 @@ class IdempotencyTest {
         assertThat(second.body().asString()).isEqualTo(first.body().asString());
         assertThat(first.jsonPath().getString("id")).isEqualTo(id);
         assertThat(Channels.history(redis, channel)).hasSize(1);
-        assertThat(redis.key().ttl("relay:idem:{default}:" + id)).isBetween(23 * 3600L, 24 * 3600L);
+        assertThat(redis.key().ttl("hg:{" + channel + "}:idem:default:" + id)).isBetween(23 * 3600L, 24 * 3600L);
     }
 
     @Test
@@ -56,7 +56,7 @@ class IdempotencyTest {
         String channel = Channels.fresh("recipes");
         String id = Channels.unique("evt");
         Map<String, Object> event = Map.of("channel", channel, "type", "recipe:created", "id", id, "data", 1);
-        int copies = 16;
+        int copies = 64;
         ExecutorService pool = Executors.newFixedThreadPool(copies);
         CountDownLatch start = new CountDownLatch(1);
         try {

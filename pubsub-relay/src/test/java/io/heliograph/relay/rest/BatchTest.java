@@ -75,6 +75,32 @@ class BatchTest {
     }
 
     @Test
+    void eventsOfSeveralChannelsAreEachPublishedInOrderAroundARefusedOne() {
+        String a = Channels.fresh("recipes");
+        String b = Channels.fresh("blogs");
+        String id = Channels.unique("evt");
+        List<Map<String, Object>> events = List.of(
+                Map.of("channel", a, "type", "recipe:created", "data", "a1"),
+                Map.of("channel", b, "type", "blog:created", "data", "b1", "id", id),
+                Map.of("channel", a, "type", "recipe:created", "data", "a2"),
+                Map.of("channel", b, "type", "not valid", "data", "refused"),
+                Map.of("channel", a, "type", "recipe:created", "data", "a3"),
+                Map.of("channel", b, "type", "blog:created", "data", "b1 again", "id", id),
+                Map.of("channel", b, "type", "blog:created", "data", "b2"));
+
+        JsonPath results = batch(Channels.KEY, events).statusCode(200).extract().jsonPath();
+
+        assertThat(results.getList("results.offset", Integer.class)).containsExactly(1, 1, 2, null, 3, 1, 2);
+        assertThat(results.getList("results.channel", String.class)).containsExactly(a, b, a, null, a, b, b);
+        assertThat(results.getInt("results[3].status")).isEqualTo(400);
+        assertThat(results.getString("results[5].id")).isEqualTo(id);
+        assertThat(Channels.history(redis, a)).extracting(f -> f.path("event").path("data").asText())
+                .containsExactly("a1", "a2", "a3");
+        assertThat(Channels.history(redis, b)).extracting(f -> f.path("event").path("data").asText())
+                .containsExactly("b1", "b2");
+    }
+
+    @Test
     void moreThan100EventsIs413() {
         String channel = Channels.fresh("recipes");
         List<Map<String, Object>> events = new ArrayList<>();
