@@ -53,6 +53,7 @@ public final class Bench {
                 case "w2" -> FanOutWorkload.run(FanOutWorkload.W2, args);
                 case "w3" -> IdleWorkload.run(args);
                 case "kafka" -> KafkaWorkload.run(args);
+                case "churn" -> ChurnWorkload.run(args);
                 default -> throw new IllegalArgumentException("unknown workload '" + argv[0] + "'");
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
