@@ -54,6 +54,7 @@ public final class Bench {
                 case "w3" -> IdleWorkload.run(args);
                 case "kafka" -> KafkaWorkload.run(args);
                 case "publish" -> PublishWorkload.run(args);
+                case "churn" -> ChurnWorkload.run(args);
                 default -> throw new IllegalArgumentException("unknown workload '" + argv[0] + "'");
             };
         } catch (IllegalArgumentException | IllegalStateException e) {

@@ -28,11 +28,40 @@ import io.smallrye.mutiny.Uni;
  * on the live stream (for example after a Redis reconnect) is filled from history, and when the
  * history no longer reaches, the client is told to {@code resubscribe}.
  *
- * <p>Thread-safety: all state is guarded by the instance lock; nothing under it blocks.
+ * <p>Thread-safety: all state is guarded by the instance lock; nothing under it blocks. The hub
+ * and the {@link Membership} are called under it (lock order: client, then hub), and neither calls
+ * back into a client while holding a lock of its own.
  */
 public final class Client {
 
     private static final Logger LOG = Logger.getLogger(Client.class);
+
+    /**
+     * What a subscription registers beside the hub (presence). {@link #joined} runs under the
+     * client's lock at the moment a subscription goes live, and {@link #left} after every way one
+     * ends (unsubscribe, failure, {@code resubscribe}, close): so a join never lands after the
+     * client's cleanup, and a leave always follows its join.
+     */
+    public interface Membership {
+
+        /** Registers nothing: transports without presence (SSE, long-poll). */
+        Membership NONE = new Membership() {
+            @Override
+            public Uni<Void> joined(ChannelName channel, NamespacePolicy policy, Client client) {
+                return Uni.createFrom().voidItem();
+            }
+
+            @Override
+            public void left(String channel, Client client) {
+            }
+        };
+
+        /** Must not block; the Uni completes once the registration is written. */
+        Uni<Void> joined(ChannelName channel, NamespacePolicy policy, Client client);
+
+        /** Must not block; a channel that was never joined is a no-op. */
+        void left(String channel, Client client);
+    }
 
     /** Where the client wants to resume a channel from. */
     public record Since(String epoch, long offset) {
@@ -54,15 +83,23 @@ public final class Client {
     private final Transport transport;
     private final Hub hub;
     private final ChannelHistory history;
+    private final Membership membership;
     private final Map<String, ChannelState> channels = new HashMap<>();
     private volatile String user;
+    /** Set by {@link #unsubscribeAll}: the connection is gone and nothing may register for it any more. */
+    private volatile boolean gone;
 
     public Client(String session, String user, Transport transport, Hub hub, ChannelHistory history) {
+        this(session, user, transport, hub, history, Membership.NONE);
+    }
+
+    public Client(String session, String user, Transport transport, Hub hub, ChannelHistory history, Membership membership) {
         this.session = session;
         this.user = user;
         this.transport = transport;
         this.hub = hub;
         this.history = history;
+        this.membership = membership;
     }
 
     /** A new session id, as sent in {@code welcome} and shown in presence. */
@@ -86,10 +123,17 @@ public final class Client {
         transport.write(frame);
     }
 
+    /** False once the connection closed or its cleanup ran. */
+    public boolean isOpen() {
+        return !gone && transport.isOpen();
+    }
+
     /**
      * Subscribes: joins the hub first (live frames are buffered), then reads the position and
      * whatever history is needed, replies {@code subscribed} (via {@code reply}), writes the
-     * recovered frames and then the buffered live ones, merged by offset.
+     * recovered frames and then the buffered live ones, merged by offset, and joins the
+     * {@link Membership} under the same lock. A subscription the client left (or closed) while it
+     * was in flight replies nothing and registers nothing.
      *
      * @param reply builds the reply from (epoch, offset, recovered, snapshot)
      * @return the position the client starts from
@@ -98,20 +142,29 @@ public final class Client {
             int maxSubscriptions, SubscribedReply reply) {
         String name = channel.value();
         ChannelState state = new ChannelState(policy);
+        Uni<Void> added;
+        // Registered under the lock that unsubscribeAll takes: a close on another thread (slow
+        // consumer, heartbeat) either comes first and refuses this, or comes after and undoes it.
         synchronized (this) {
+            if (gone) {
+                return Uni.createFrom().failure(new IllegalStateException("the connection is closed"));
+            }
             if (!channels.containsKey(name) && channels.size() >= maxSubscriptions) {
                 return Uni.createFrom().failure(new ProtocolException(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
                         "a connection may hold at most " + maxSubscriptions + " subscriptions"));
             }
             channels.put(name, state);
+            added = hub.add(name, this);
         }
-        return hub.add(name, this)
+        return added
                 .chain(() -> since == null ? history.current(channel, policy.snapshot())
                         : history.since(channel, since.epoch(), since.offset(), policy.snapshot()))
-                .invoke(position -> {
+                .onFailure().invoke(t -> abandon(name, state))
+                .chain(position -> {
+                    Uni<Void> joined;
                     synchronized (this) {
                         if (channels.get(name) != state) {
-                            return; // unsubscribed or resubscribed meanwhile
+                            return Uni.createFrom().item(position); // left, closed or resubscribed meanwhile
                         }
                         state.epoch = position.epoch();
                         if (position.recovered()) {
@@ -124,15 +177,20 @@ public final class Client {
                             sendReply(reply.build(position.epoch(), position.offset(), false, snapshot));
                         }
                         drain(name, state);
+                        joined = membership.joined(channel, policy, this);
                     }
-                })
-                .onFailure().invoke(t -> {
-                    synchronized (this) {
-                        if (channels.remove(name, state)) {
-                            hub.remove(name, this);
-                        }
-                    }
+                    return joined.replaceWith(position);
                 });
+    }
+
+    /** Undoes a subscription whose start failed, unless another one replaced it meanwhile. */
+    private void abandon(String name, ChannelState state) {
+        synchronized (this) {
+            if (channels.remove(name, state)) {
+                hub.remove(name, this);
+                membership.left(name, this);
+            }
+        }
     }
 
     private void sendReply(String frame) {
@@ -153,19 +211,27 @@ public final class Client {
             if (channels.remove(channel) == null) {
                 return false;
             }
+            hub.remove(channel, this);
+            membership.left(channel, this);
         }
-        hub.remove(channel, this);
         return true;
     }
 
-    /** Leaves every channel (on close). */
+    /**
+     * Leaves every channel for good (on close): a subscription still in flight registers nothing
+     * when it completes, and a later {@link #subscribe} fails. Idempotent.
+     */
     public Set<String> unsubscribeAll() {
         Set<String> left;
         synchronized (this) {
+            gone = true;
             left = Set.copyOf(channels.keySet());
             channels.clear();
+            left.forEach(c -> {
+                hub.remove(c, this);
+                membership.left(c, this);
+            });
         }
-        left.forEach(c -> hub.remove(c, this));
         return left;
     }
 
@@ -255,6 +321,7 @@ public final class Client {
     private void tellToResubscribe(String channel) {
         channels.remove(channel);
         hub.remove(channel, this);
+        membership.left(channel, this);
         send(Replies.resubscribe(channel));
     }
 

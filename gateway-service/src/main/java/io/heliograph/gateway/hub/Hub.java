@@ -56,6 +56,9 @@ public class Hub implements Broker.Listener {
         s.clients = next;
         if (s.ready == null) {
             s.ready = broker.subscribe(channel).memoize().indefinitely();
+            // Sent now, not when a caller gets to it: a remove on another thread must find its
+            // UNSUBSCRIBE queued after this SUBSCRIBE, or Redis would keep a subscription nobody holds.
+            s.ready.subscribe().with(x -> { }, x -> { });
         }
         return s.ready;
     }

@@ -121,12 +121,16 @@ public class HttpFallbacks {
             Client client = new Client(Client.newSessionId(), user, transport, hub, history);
             long timer = vertx.setPeriodic(KEEP_ALIVE_MS, id -> transport.keepAlive());
             open.add(transport);
-            response.closeHandler(v -> {
+            Runnable ended = () -> {
                 open.remove(transport);
                 vertx.cancelTimer(timer);
                 transport.close(CloseCodes.NORMAL);
                 client.unsubscribeAll();
-            });
+            };
+            // The end handler runs when the stream is ended by us (slow consumer, drain, failure) as
+            // well as when the peer goes; a peer gone before the handlers were set is caught below.
+            response.endHandler(v -> ended.run());
+            response.closeHandler(v -> ended.run());
             channels.forEach((channel, policy) -> {
                 Client.Since since = positions.get(channel.value());
                 client.subscribe(channel, policy, since, config.maxSubscriptions(), (epoch, offset, recovered, snapshot) -> {
@@ -134,6 +138,9 @@ public class HttpFallbacks {
                     return Replies.subscribed(0, channel.value(), epoch, offset, recovered, snapshot);
                 }).subscribe().with(p -> { }, failure -> transport.close(CloseCodes.INTERNAL));
             });
+            if (response.closed() || response.ended()) {
+                ended.run();
+            }
         } catch (ProtocolException e) {
             Problems.send(rc, e);
         }
@@ -173,6 +180,9 @@ public class HttpFallbacks {
                 poll.started(e, recovered ? since : offset, recovered);
                 return null;
             }).subscribe().with(p -> poll.subscribed(), failure -> poll.fail());
+            if (rc.response().closed()) {
+                poll.finish(); // the peer left before the close handler was set
+            }
         } catch (ProtocolException e) {
             Problems.send(rc, e);
         }
@@ -235,6 +245,7 @@ public class HttpFallbacks {
 
         void fail() {
             if (done.compareAndSet(false, true)) {
+                open.remove(this);
                 vertx.cancelTimer(timer);
                 context.runOnContext(v -> Problems.send(rc, new ProtocolException(ErrorCode.UNAVAILABLE, "Redis is unavailable")));
             }

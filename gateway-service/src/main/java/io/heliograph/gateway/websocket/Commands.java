@@ -143,10 +143,9 @@ public class Commands {
         }
     }
 
+    /** The client leaves every channel and its presence, and anything still in flight registers nothing. */
     void closed(Session session) {
-        for (String channel : session.client.unsubscribeAll()) {
-            presence.leave(ChannelName.of(channel), session.client.session());
-        }
+        session.client.unsubscribeAll();
     }
 
     private ChannelName channel(JsonNode command) {
@@ -173,9 +172,6 @@ public class Commands {
         String name = channel.value();
         return session.client.subscribe(channel, policy, since, config.maxSubscriptions(),
                 (epoch, offset, recovered, snapshot) -> Replies.subscribed(id, name, epoch, offset, recovered, snapshot))
-                .chain(position -> policy.presence()
-                        ? presence.join(channel, session.client.session(), session.client.user())
-                        : Uni.createFrom().voidItem())
                 .replaceWith((String) null);
     }
 
@@ -184,7 +180,6 @@ public class Commands {
         if (!session.client.unsubscribe(channel.value())) {
             throw new ProtocolException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + channel);
         }
-        presence.leave(channel, session.client.session());
         return Uni.createFrom().item(Replies.unsubscribed(id, channel.value()));
     }
 

@@ -9,6 +9,7 @@ import io.heliograph.core.config.NodeId;
 import io.heliograph.gateway.hub.Client;
 import io.heliograph.gateway.hub.Hub;
 import io.heliograph.gateway.limit.TokenBucket;
+import io.heliograph.gateway.presence.Presence;
 import io.heliograph.gateway.protocol.CloseCodes;
 import io.heliograph.gateway.protocol.ErrorCode;
 import io.heliograph.gateway.protocol.Replies;
@@ -37,15 +38,17 @@ public class GatewayEndpoint {
     private final Hub hub;
     private final ChannelHistory history;
     private final Commands commands;
+    private final Presence presence;
 
     public GatewayEndpoint(GatewayConfig config, NodeId node, Sessions sessions, Hub hub, ChannelHistory history,
-            Commands commands) {
+            Commands commands, Presence presence) {
         this.config = config;
         this.node = node;
         this.sessions = sessions;
         this.hub = hub;
         this.history = history;
         this.commands = commands;
+        this.presence = presence;
     }
 
     @OnOpen
@@ -60,12 +63,17 @@ public class GatewayEndpoint {
                     sessions.slowConsumerClosed();
                     commands.drop(connection.id());
                 });
-        Client client = new Client(sessionId, user, transport, hub, history);
+        Client client = new Client(sessionId, user, transport, hub, history, presence);
         Session session = new Session(client, connection, transport, address == null ? "unknown" : address,
                 new TokenBucket(config.commandRate(), config.commandBurst()),
                 new TokenBucket(config.clientPublishRate(), config.clientPublishRate()),
                 expires == null ? null : Instant.parse(expires));
         sessions.add(connection.id(), session);
+        if (!connection.isOpen()) {
+            // Closed during the upgrade: an @OnClose may already have run and found nothing to remove.
+            onClose(connection);
+            return;
+        }
         client.send(Replies.welcome(sessionId, node.value(), config.heartbeat().toMillis()));
     }
 

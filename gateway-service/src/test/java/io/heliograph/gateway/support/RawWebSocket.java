@@ -41,10 +41,25 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked text frame (client frames must be masked). */
     public void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        send(0x81, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a close frame (1000) and closes the socket without waiting for the server's close. */
+    public void sendCloseAndLeave() throws IOException {
+        send(0x88, new byte[] { 0x03, (byte) 0xe8 });
+        socket.close();
+    }
+
+    /** Drops the TCP connection with a reset, as a tab killed mid-flight or a lost network would. */
+    public void drop() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    private void send(int opcode, byte[] payload) throws IOException {
         byte[] mask = { 0x11, 0x22, 0x33, 0x44 };
         OutputStream out = socket.getOutputStream();
-        out.write(0x81);
+        out.write(opcode);
         if (payload.length < 126) {
             out.write(0x80 | payload.length);
         } else {
