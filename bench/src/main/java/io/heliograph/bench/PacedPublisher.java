@@ -86,11 +86,12 @@ final class PacedPublisher {
         long t = System.nanoTime();
         long seq = sent;
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put(FrameScanner.SENT_KEY, t);
-        data.put(FrameScanner.SEQ_KEY, seq);
+        // Padding first: the client looks for the bench's keys from the end of the frame (FrameScanner).
         if (!padding.isEmpty()) {
             data.put("pad", padding);
         }
+        data.put(FrameScanner.SENT_KEY, t);
+        data.put(FrameScanner.SEQ_KEY, seq);
         inFlight.incrementAndGet();
         publisher.publish(channel, CloudEvent.of("/heliograph-bench", "price-update", channel, data))
                 .subscribe().with(published -> {
