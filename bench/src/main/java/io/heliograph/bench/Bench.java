@@ -31,6 +31,8 @@ public final class Bench {
               --per-address 900              connections per local source address 127.0.0.x (the gateway
                                              allows 1,000 per client IP by default)
               --connect-timeout 10           seconds
+              --connect-deadline S           longest connect phase (default: the pacing time + 2 connect timeouts;
+                                             compare: 180 s)
               --hard-stop S                  end the process after S seconds (default: estimated run time + 60 s)
 
             w0 / w1 / w2 options: --connections N --channels N --rate EVENTS_PER_S --duration S --warmup S --drain S
@@ -43,7 +45,8 @@ public final class Bench {
                              --server-java PATH (default: the bench's java) --gateway-app DIR (gateway-service/target/
                              quarkus-app; built if missing) --gateway-label TEXT --floor-src DIR (../shared/peers/jvm-floor)
                              --floor-event-loops 2 --out DIR; --duration --warmup --drain --settle --warmup-connections
-                             apply to every workload; --url and --gateway-pid do not apply (it starts the servers)
+                             apply to every workload; --connect-rate defaults to 20,000/s; --url and --gateway-pid
+                             do not apply (it starts the servers)
             """;
 
     private Bench() {

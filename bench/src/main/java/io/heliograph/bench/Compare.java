@@ -106,6 +106,8 @@ final class Compare {
         } catch (IOException e) {
             throw new IllegalArgumentException("--out " + options.out() + ": " + e.getMessage());
         }
+        // A stopped compare (Ctrl-C, SIGTERM) must not leave a server running on its port.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         Path floorJar = buildFloor(options);
         Path gatewayJar = gatewayCopy(options, repo);
         String gatewayLabel = options.gatewayLabel().isEmpty() ? describeSource(options.gatewayApp()) : options.gatewayLabel();
@@ -205,7 +207,9 @@ final class Compare {
             new Metric("publish->Redis ack p99 (ms)", Figures::publishAckP99Ms),
             new Metric("redis CPU (cores)", Figures::redisCores),
             new Metric("client CPU (cores)", Figures::clientCores),
-            new Metric("client busiest loop (%)", f -> f.clientBusiestLoop() * 100));
+            new Metric("client busiest loop (%)", f -> f.clientBusiestLoop() * 100),
+            new Metric("client loop lag p99 (ms)", Figures::clientLagP99Ms),
+            new Metric("load average (1 min)", Figures::loadAverage));
 
     /** The printed comparison of one workload. */
     static String table(FanOutWorkload.Spec spec, List<Figures> floor, List<Figures> gateway) {
@@ -227,11 +231,11 @@ final class Compare {
                 "floor " + connText(floor) + " | gateway " + connText(gateway)));
         long saturated = Stream.concat(floor.stream(), gateway.stream()).filter(Figures::clientSaturated).count();
         text.append(String.format(Locale.ROOT, "  %-28s %s%n", "client",
-                saturated == 0 ? "not saturated in any of the " + (floor.size() + gateway.size()) + " runs (busiest loop below "
-                        + Math.round(ClientLoad.SATURATED * 100) + "%)"
+                saturated == 0 ? "not saturated in any of the " + (floor.size() + gateway.size()) + " runs (every loop below "
+                        + Math.round(ClientLoad.SATURATED * 100) + "% busy and " + Math.round(ClientLoad.LATE_MS) + " ms lag p99)"
                         : "SATURATED in " + saturated + " of " + (floor.size() + gateway.size())
                         + " runs: a client event loop was above " + Math.round(ClientLoad.SATURATED * 100)
-                        + "% busy, so those figures are the client's limit, not the server's"));
+                        + "% busy or " + Math.round(ClientLoad.LATE_MS) + " ms late at p99, so those figures are the client's limit, not the server's"));
         return text.toString();
     }
 
@@ -249,11 +253,11 @@ final class Compare {
 
     private static String oneLine(Figures f) {
         return String.format(Locale.ROOT, "p50 %s p99 %s p99.9 %s ms, %s deliveries/s, loss %d/%d of %d, %s us CPU/delivery, "
-                        + "connect-all %s s, heap/conn %s KiB, client busiest loop %.0f%%%s",
+                        + "connect-all %s s, heap/conn %s KiB, client busiest loop %.0f%% lag p99 %s ms, load %s%s",
                 Stats.number(f.p50Ms()), Stats.number(f.p99Ms()), Stats.number(f.p999Ms()), Stats.number(f.deliveriesPerSecond()),
                 f.missing(), f.duplicates(), f.expected(), Stats.number(f.serverCpuMicrosPerDelivery()),
                 Stats.number(f.connectAllSeconds()), Stats.number(f.heapPerConnectionKiB()), f.clientBusiestLoop() * 100,
-                f.clientSaturated() ? " (CLIENT SATURATED)" : "");
+                Stats.number(f.clientLagP99Ms()), Stats.number(f.loadAverage()), f.clientSaturated() ? " (CLIENT SATURATED)" : "");
     }
 
     /** Builds the floor from a copy of its sources (its folder is read-only), as its README says. */

@@ -61,8 +61,7 @@ final class FanOutWorkload {
 
         /** Upper bound of the run's length, for the hard stop. */
         long estimatedSeconds(Rig rig) {
-            long connect = (connections + (memory == null ? 0 : memory.warmupConnections())) / rig.connectRate
-                    + 2L * rig.connectTimeoutMillis / 1000;
+            long connect = rig.connectPhaseSeconds(connections) + (memory == null ? 0 : 60);
             long memoryPhase = memory == null ? 0 : memory.settleSeconds() + 60;
             return connect + memoryPhase + warmupSeconds + seconds + drainSeconds + 30;
         }
@@ -132,8 +131,7 @@ final class FanOutWorkload {
                 });
         System.err.printf("%s/%s: opening %d connections at %d/s to %s ...%n", name, server, spec.connections(), rig.connectRate, rig.url);
         long connectStart = System.nanoTime();
-        fleet.open(assignment, rig.connectRate, connectStart + (long) (spec.connections() * 1e9 / rig.connectRate)
-                + TimeUnit.MILLISECONDS.toNanos(2L * rig.connectTimeoutMillis));
+        fleet.open(assignment, rig.connectRate, rig.connectDeadlineNanos(spec.connections()));
         long connectNanos = System.nanoTime() - connectStart;
         if (memory != null) {
             System.err.printf("%s/%s: %d subscribed in %.1f s; settling %d s, then the memory reading ...%n", name, server,
@@ -149,9 +147,9 @@ final class FanOutWorkload {
                 : new Publishing(rig.redisUrl)) {
             PacedPublisher publisher = new PacedPublisher(publishing::publish, channels, spec.rate(), spec.padding(),
                     10 * spec.rate() + 100);
-            List<Thread> clientThreads = new ArrayList<>(rig.eventLoopThreads());
-            clientThreads.addAll(publishing.eventLoopThreads());
-            ClientLoad clientLoad = new ClientLoad(clientThreads);
+            List<io.netty.util.concurrent.EventExecutor> clientLoops = new ArrayList<>(rig.eventLoops());
+            clientLoops.addAll(publishing.eventLoops());
+            ClientLoad clientLoad = new ClientLoad(clientLoops);
             if (spec.warmupSeconds() > 0) {
                 // Same schedule, not measured: JIT compilation on both sides would otherwise dominate the tail.
                 publisher.run(TimeUnit.SECONDS.toNanos(spec.warmupSeconds()));
@@ -162,11 +160,13 @@ final class FanOutWorkload {
             ProcessProbe.CpuSample gwCpu0 = rig.gateway.map(ProcessProbe.CpuSample::of).orElse(null);
             ProcessProbe.CpuSample redisCpu0 = rig.redis.map(ProcessProbe.CpuSample::of).orElse(null);
             ClientLoad.Sample client0 = clientLoad.sample();
+            double loadAverage = Machine.loadAverage();
             long publishStart = System.nanoTime();
             publisher.run(TimeUnit.SECONDS.toNanos(spec.seconds()));
             long publishEnd = System.nanoTime();
             // The client's load is taken over the publishing window only: the drain below is mostly waiting.
             ClientLoad.Usage client = ClientLoad.Usage.between(client0, clientLoad.sample());
+            clientLoad.close();
             publisher.awaitReplies(TimeUnit.SECONDS.toNanos(10));
             Map<String, Long> finalOffsets = new HashMap<>();
             for (String channel : channels) {
@@ -214,7 +214,8 @@ final class FanOutWorkload {
                     memory == null ? Double.NaN : memory.heapPerConnectionKiB(subscribed),
                     connectNanos / 1e9, subscribed, fleet.failedCount(), serverCores,
                     redisCpu0 == null ? Double.NaN : redisCpu0.coresUntil(redisCpu1), client.processCores(),
-                    client.busiest(), client.saturated(), Histograms.percentileMs(publisher.ackMicros(), 99));
+                    client.busiest(), client.worstLagP99Ms(), client.saturated(), Histograms.percentileMs(publisher.ackMicros(), 99),
+                    loadAverage);
 
             Report report = new Report(spec.title() + " -> " + server);
             Machine.describe(report);

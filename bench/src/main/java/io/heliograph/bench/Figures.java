@@ -14,11 +14,14 @@ package io.heliograph.bench;
  * @param heapPerConnectionKiB    server live heap growth per connection, NaN without a memory phase
  * @param connectAllSeconds       first connect to the last {@code subscribed}
  * @param clientBusiestLoop       busy fraction of the busiest client event loop while the events flowed
+ * @param clientLagP99Ms          the worst client event loop's lag p99 while the events flowed
+ * @param loadAverage             the machine's 1-minute load average when the events started
  */
 record Figures(double p50Ms, double p99Ms, double p999Ms, double deliveriesPerSecond, long expected, long missing,
         long duplicates, double serverCpuMicrosPerDelivery, double rssPerConnectionKiB, double heapPerConnectionKiB,
         double connectAllSeconds, int subscribed, int failed, double serverCores, double redisCores, double clientCores,
-        double clientBusiestLoop, boolean clientSaturated, double publishAckP99Ms) {
+        double clientBusiestLoop, double clientLagP99Ms, boolean clientSaturated, double publishAckP99Ms,
+        double loadAverage) {
 
     /** Missing plus duplicate deliveries as a percentage of those expected; NaN when none were expected. */
     double lossPercent() {

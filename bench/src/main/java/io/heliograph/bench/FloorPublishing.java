@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heliograph.core.envelope.CloudEvent;
 import io.heliograph.core.publish.Epochs;
 import io.heliograph.core.publish.RedisEventPublisher;
+import io.netty.util.concurrent.EventExecutor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -77,8 +78,8 @@ final class FloorPublishing implements PublishPath {
     }
 
     @Override
-    public List<Thread> eventLoopThreads() {
-        return ClientLoad.threadsOf(vertx.getDelegate());
+    public List<EventExecutor> eventLoops() {
+        return ClientLoad.loopsOf(vertx.getDelegate());
     }
 
     @Override

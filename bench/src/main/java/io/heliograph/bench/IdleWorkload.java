@@ -33,7 +33,7 @@ final class IdleWorkload {
                         + rig.url.getPort() + " for this user, and no .heliograph/pids/gateway-1.pid)");
             }
             ProcessProbe gateway = rig.gateway.get();
-            rig.startWatchdog((connections + warmupConnections) / rig.connectRate + 2L * rig.connectTimeoutMillis / 1000 + 2L * settleSeconds + 60);
+            rig.startWatchdog(rig.connectPhaseSeconds(connections + warmupConnections) + 2L * settleSeconds + 60);
             String run = Rig.runId();
             List<String> assignment = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
@@ -49,8 +49,7 @@ final class IdleWorkload {
             System.err.printf("w3: opening %d idle connections at %d/s to %s ...%n", connections, rig.connectRate, rig.url);
             ProcessProbe.CpuSample cpu0 = ProcessProbe.CpuSample.of(gateway);
             long connectStart = System.nanoTime();
-            fleet.open(assignment, rig.connectRate,
-                    connectStart + (long) (connections * 1e9 / rig.connectRate) + TimeUnit.MILLISECONDS.toNanos(2L * rig.connectTimeoutMillis));
+            fleet.open(assignment, rig.connectRate, rig.connectDeadlineNanos(connections));
             long connectNanos = System.nanoTime() - connectStart;
             ProcessProbe.CpuSample cpu1 = ProcessProbe.CpuSample.of(gateway);
             System.err.printf("w3: %d subscribed, %d failed in %.1f s; settling %d s ...%n",

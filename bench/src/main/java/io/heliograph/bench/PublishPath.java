@@ -17,7 +17,7 @@ interface PublishPath extends AutoCloseable {
     long lastOffset(String channel);
 
     /** The event loop the Redis replies arrive on (part of the client's load). */
-    java.util.List<Thread> eventLoopThreads();
+    java.util.List<io.netty.util.concurrent.EventExecutor> eventLoops();
 
     @Override
     void close();

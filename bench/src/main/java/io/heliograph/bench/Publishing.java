@@ -15,6 +15,7 @@ import io.heliograph.core.channel.NamespacePolicy;
 import io.heliograph.core.channel.Namespaces;
 import io.heliograph.core.envelope.CloudEvent;
 import io.heliograph.core.publish.RedisEventPublisher;
+import io.netty.util.concurrent.EventExecutor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -60,8 +61,8 @@ final class Publishing implements PublishPath {
     }
 
     @Override
-    public List<Thread> eventLoopThreads() {
-        return ClientLoad.threadsOf(vertx.getDelegate());
+    public List<EventExecutor> eventLoops() {
+        return ClientLoad.loopsOf(vertx.getDelegate());
     }
 
     /** The channel's last offset given out ({@code hg:{C}:offset}), 0 when never published. */

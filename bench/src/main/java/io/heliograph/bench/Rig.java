@@ -28,6 +28,8 @@ final class Rig implements AutoCloseable {
      * server's handshake latency, set the connect-all time rather than the bench's pacing.
      */
     static final int COMPARE_CONNECT_RATE = 20_000;
+    /** Connect phase deadline of {@code compare}, in seconds. */
+    static final int COMPARE_CONNECT_DEADLINE_SECONDS = 180;
 
     final URI url;
     /** What the server under test speaks: the gateway's protocol, or the floor's minimal one. */
@@ -37,6 +39,8 @@ final class Rig implements AutoCloseable {
     final int connectRate;
     final int perAddress;
     final int connectTimeoutMillis;
+    /** Longest connect phase in seconds; 0: the pacing time plus two connect timeouts. */
+    private final int connectDeadlineSeconds;
     final Optional<ProcessProbe> gateway;
     final Optional<ProcessProbe> redis;
     final Vertx vertx;
@@ -64,12 +68,27 @@ final class Rig implements AutoCloseable {
         this.connectRate = args.integer("connect-rate", target != null ? COMPARE_CONNECT_RATE : 500, 1, 50_000);
         this.perAddress = args.integer("per-address", 900, 1, 60_000);
         this.connectTimeoutMillis = args.integer("connect-timeout", 10, 1, 120) * 1000;
+        // compare connects as fast as the server takes it, so a slow server must not run into a deadline meant for pacing.
+        this.connectDeadlineSeconds = args.integer("connect-deadline", target != null ? COMPARE_CONNECT_DEADLINE_SECONDS : 0, 0, 3_600);
         this.hardStopSeconds = args.longValue("hard-stop", 0, 0, 3_600);
         this.gateway = target != null ? Optional.of(new ProcessProbe(target.pid()))
                 : Processes.gateway(args.longValue("gateway-pid", 0, 0, Long.MAX_VALUE), port(url));
         this.redis = Processes.redis(redisUri.getPort() > 0 ? redisUri.getPort() : 6379);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(2)
                 .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
+    }
+
+    /** When the connect phase of this many connections, started now, must be over. */
+    long connectDeadlineNanos(int connections) {
+        long seconds = connectDeadlineSeconds > 0 ? connectDeadlineSeconds
+                : connections / connectRate + 2L * connectTimeoutMillis / 1000;
+        return System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) + (long) (connections * 1e9 / connectRate);
+    }
+
+    /** Upper bound of the connect phase in seconds, for the hard stop. */
+    long connectPhaseSeconds(int connections) {
+        return (connectDeadlineSeconds > 0 ? connectDeadlineSeconds : connections / connectRate + 2L * connectTimeoutMillis / 1000)
+                + connections / connectRate + 1;
     }
 
     /** Refuses more connections than allowed or than the open-file limit can hold. */
@@ -163,9 +182,9 @@ final class Rig implements AutoCloseable {
         }
     }
 
-    /** The client event-loop threads, for their CPU use (whether the load generator saturates). */
-    List<Thread> eventLoopThreads() {
-        return ClientLoad.threadsOf(vertx);
+    /** The client event loops, for their CPU use and lag (whether the load generator saturates). */
+    List<io.netty.util.concurrent.EventExecutor> eventLoops() {
+        return ClientLoad.loopsOf(vertx);
     }
 
     @Override

@@ -71,6 +71,6 @@ class CompareTest {
 
     private static Figures figures(double p99, long missing, boolean saturated) {
         return new Figures(p99 / 10, p99, p99 * 2, 400_000, 1_000_000, missing, 0, 5.0, Double.NaN, Double.NaN, 1.5,
-                2000, 0, 0.9, 0.1, 0.8, saturated ? 0.95 : 0.4, saturated, 3.0);
+                2000, 0, 0.9, 0.1, 0.8, saturated ? 0.95 : 0.4, 1.0, saturated, 3.0, 1.5);
     }
 }
