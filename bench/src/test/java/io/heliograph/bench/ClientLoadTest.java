@@ -37,7 +37,7 @@ class ClientLoadTest {
     }
 
     @Test
-    void aBlockedEventLoopShowsAsBusyAndLate() throws Exception {
+    void aBlockedEventLoopShowsAsLate() throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         try (ClientLoad load = new ClientLoad(ClientLoad.loopsOf(vertx))) {
             Thread.sleep(100);
@@ -54,8 +54,9 @@ class ClientLoadTest {
             Thread.sleep(100);
             ClientLoad.Usage usage = ClientLoad.Usage.between(before, load.sample());
             assertThat(usage.worstLagP99Ms()).isGreaterThan(200);
-            // Its CPU share depends on what else the machine runs; that it spun at all must show.
-            assertThat(usage.busiest()).isGreaterThan(0.1);
+            // Its CPU share is not asserted: on a machine where other processes compete the spin may get little of a CPU
+            // (which is exactly why the lag is measured as well).
+            assertThat(usage.busiest()).isPositive();
             assertThat(usage.saturated()).isTrue();
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
