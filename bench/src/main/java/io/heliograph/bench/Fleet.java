@@ -42,9 +42,22 @@ final class Fleet {
         void onEvent(Connection connection, Buffer frame, long receivedNanos);
     }
 
+    /** How a connection is opened and subscribed: the server it talks to. */
+    enum Protocol {
+        /** The gateway: subprotocol {@code heliograph.v1}, {@code welcome} first, {@code subscribed} carries the offset. */
+        HELIOGRAPH,
+        /**
+         * The plain-Netty floor (shared/peers/jvm-floor): no subprotocol and no {@code welcome}, so the
+         * subscribe goes out as soon as the upgrade is done; its {@code subscribed} has no offset, and the
+         * bench's fresh channels start at 0.
+         */
+        FLOOR
+    }
+
     private static final int MAX_HANDSHAKES_IN_FLIGHT = 256;
 
     private final URI url;
+    private final Protocol protocol;
     private final List<WebSocketClient> clients = new ArrayList<>();
     private final List<Context> contexts = new ArrayList<>();
     private final int perAddress;
@@ -61,7 +74,13 @@ final class Fleet {
     private volatile boolean closing;
 
     Fleet(Vertx vertx, URI url, int eventLoops, int connections, int perAddress, int connectTimeoutMillis, EventListener listener) {
+        this(vertx, url, Protocol.HELIOGRAPH, eventLoops, connections, perAddress, connectTimeoutMillis, listener);
+    }
+
+    Fleet(Vertx vertx, URI url, Protocol protocol, int eventLoops, int connections, int perAddress, int connectTimeoutMillis,
+            EventListener listener) {
         this.url = url;
+        this.protocol = protocol;
         this.perAddress = perAddress;
         this.listener = listener;
         // Verticle instances are placed round robin over the event loops: one context per loop to open connections from.
@@ -130,8 +149,11 @@ final class Fleet {
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost(url.getHost())
                 .setPort(url.getPort() > 0 ? url.getPort() : 80)
-                .setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()))
-                .addSubProtocol("heliograph.v1");
+                .setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
+        if (protocol == Protocol.HELIOGRAPH) {
+            // The floor offers no subprotocol; asking it for one would fail the handshake.
+            options.addSubProtocol("heliograph.v1");
+        }
         connection.connectStartNanos = System.nanoTime();
         clients.get(connection.index / perAddress).connect(options).onComplete(ar -> {
             if (ar.failed()) {
@@ -156,7 +178,16 @@ final class Fleet {
                 }
                 settle(connection, false);
             });
+            if (protocol == Protocol.FLOOR) {
+                sendSubscribe(connection, System.nanoTime());
+            }
         });
+    }
+
+    private void sendSubscribe(Connection connection, long now) {
+        connection.subscribeStartNanos = now;
+        connection.socket.writeTextMessage(new JsonObject().put("op", "subscribe").put("id", 1)
+                .put("channel", connection.channel).encode());
     }
 
     private void onFrame(Connection connection, Buffer frame) {
@@ -176,11 +207,7 @@ final class Fleet {
         }
         String op = json.getString("op", "");
         switch (op) {
-            case "welcome" -> {
-                connection.subscribeStartNanos = now;
-                connection.socket.writeTextMessage(new JsonObject().put("op", "subscribe").put("id", 1)
-                        .put("channel", connection.channel).encode());
-            }
+            case "welcome" -> sendSubscribe(connection, now);
             case "subscribed" -> {
                 long offset = json.getLong("offset", 0L);
                 connection.epoch = json.getString("epoch");

@@ -32,6 +32,11 @@ final class Histograms {
                 ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getTotalCount());
     }
 
+    /** A percentile in milliseconds, NaN without samples. */
+    static double percentileMs(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
     static String ms(long micros) {
         return String.format(Locale.ROOT, micros < 10_000 ? "%.2f" : "%.1f", micros / 1000.0);
     }

@@ -22,6 +22,15 @@ final class Machine {
                 + ", " + ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
+    /** The 1-minute load average (runnable processes; above the CPU count the machine is oversubscribed), NaN if unknown. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(firstLine("/proc/loadavg").split(" ")[0]);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
     /** The soft limit on open files of this process: each connection needs one. */
     static long openFileLimit() {
         for (String line : lines("/proc/self/limits")) {

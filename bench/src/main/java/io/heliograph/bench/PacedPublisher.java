@@ -14,6 +14,7 @@ import org.HdrHistogram.Histogram;
 import io.heliograph.core.envelope.CloudEvent;
 import io.heliograph.core.publish.EventPublisher;
 import io.heliograph.core.publish.PublishException;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Publishes at a fixed total rate, round robin over the channels, through the real publisher.
@@ -23,7 +24,12 @@ import io.heliograph.core.publish.PublishException;
  */
 final class PacedPublisher {
 
-    private final EventPublisher publisher;
+    /** Where one event goes: heliograph-core's publisher, or any other {@link PublishPath}. */
+    interface Sink {
+        Uni<?> publish(String channel, CloudEvent event);
+    }
+
+    private final Sink publisher;
     private final List<String> channels;
     private final int perSecond;
     private final String padding;
@@ -38,6 +44,10 @@ final class PacedPublisher {
     private volatile long measureFrom;
 
     PacedPublisher(EventPublisher publisher, List<String> channels, int perSecond, int paddingChars, int maxInFlight) {
+        this(publisher::publish, channels, perSecond, paddingChars, maxInFlight);
+    }
+
+    PacedPublisher(Sink publisher, List<String> channels, int perSecond, int paddingChars, int maxInFlight) {
         this.publisher = publisher;
         this.channels = channels;
         this.perSecond = perSecond;
@@ -76,11 +86,12 @@ final class PacedPublisher {
         long t = System.nanoTime();
         long seq = sent;
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put(FrameScanner.SENT_KEY, t);
-        data.put(FrameScanner.SEQ_KEY, seq);
+        // Padding first: the client looks for the bench's keys from the end of the frame (FrameScanner).
         if (!padding.isEmpty()) {
             data.put("pad", padding);
         }
+        data.put(FrameScanner.SENT_KEY, t);
+        data.put(FrameScanner.SEQ_KEY, seq);
         inFlight.incrementAndGet();
         publisher.publish(channel, CloudEvent.of("/heliograph-bench", "price-update", channel, data))
                 .subscribe().with(published -> {

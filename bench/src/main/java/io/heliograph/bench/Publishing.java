@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -12,7 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heliograph.core.channel.ChannelName;
 import io.heliograph.core.channel.NamespacePolicy;
 import io.heliograph.core.channel.Namespaces;
+import io.heliograph.core.envelope.CloudEvent;
 import io.heliograph.core.publish.RedisEventPublisher;
+import io.netty.util.concurrent.EventExecutor;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -26,7 +30,7 @@ import io.vertx.redis.client.RedisOptions;
  * atomic script every service uses) on a Vert.x Redis client, with the namespace table defaults
  * heliograph-core ships, so the bench publishes exactly what a service would.
  */
-final class Publishing implements AutoCloseable {
+final class Publishing implements PublishPath {
 
     private static final String NAMESPACE_DEFAULTS = "/META-INF/microprofile-config.properties";
     private static final String PREFIX = "heliograph.namespaces.";
@@ -51,8 +55,19 @@ final class Publishing implements AutoCloseable {
         return publisher;
     }
 
+    @Override
+    public Uni<?> publish(String channel, CloudEvent event) {
+        return publisher.publish(channel, event);
+    }
+
+    @Override
+    public List<EventExecutor> eventLoops() {
+        return ClientLoad.loopsOf(vertx.getDelegate());
+    }
+
     /** The channel's last offset given out ({@code hg:{C}:offset}), 0 when never published. */
-    long lastOffset(String channel) {
+    @Override
+    public long lastOffset(String channel) {
         Response reply = redis.send(Request.cmd(Command.GET).arg(ChannelName.of(channel).offsetKey()))
                 .await().atMost(Duration.ofSeconds(5));
         return reply == null ? 0 : reply.toLong();
