@@ -22,6 +22,7 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final boolean persistent;
+    private final String password;
     private final Path dir;
     private Process process;
 
@@ -30,8 +31,14 @@ public final class RedisServer implements AutoCloseable {
      * {@link #stop()} and {@link #start()} keeps the data, otherwise a restart comes back empty.
      */
     public RedisServer(boolean persistent) {
+        this(persistent, null);
+    }
+
+    /** Starts one that refuses clients without {@code password} ({@code requirepass}), when it is not null. */
+    public RedisServer(boolean persistent, String password) {
         this.port = ServiceProcess.freePort();
         this.persistent = persistent;
+        this.password = password;
         try {
             this.dir = Files.createTempDirectory("hg-redis-");
         } catch (IOException e) {
@@ -44,8 +51,9 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The URL clients use, with the password when there is one ({@code redis://:secret@127.0.0.1:port}). */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
     }
 
     /** Starts it again on the same port (when persistent, with its data); returns once it accepts connections. */
@@ -53,6 +61,9 @@ public final class RedisServer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", ""));
         command.addAll(persistent ? List.of("--appendonly", "yes", "--appendfsync", "always") : List.of("--appendonly", "no"));
+        if (password != null) {
+            command.addAll(List.of("--requirepass", password));
+        }
         try {
             Path log = Files.createDirectories(Path.of("target")).resolve("redis-" + port + ".log");
             process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -2,7 +2,9 @@ package io.heliograph.gateway.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
+import io.heliograph.gateway.auth.ClientAddress.TrustedProxy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -42,9 +44,11 @@ public interface GatewayConfig {
     @WithDefault("1000")
     int maxConnectionsPerIp();
 
-    /** Proxies whose X-Forwarded-For header is trusted to name the client address. */
-    @WithDefault("127.0.0.1,::1,0:0:0:0:0:0:0:1")
-    List<String> trustedProxies();
+    /**
+     * Proxies (addresses or CIDR ranges, e.g. {@code 10.0.0.0/8}) whose X-Forwarded-For header is trusted to
+     * name the client address; none by default, so no client can pick the address it is counted as.
+     */
+    Optional<List<TrustedProxy>> trustedProxies();
 
     /** Origins allowed to open a WebSocket, besides the gateway's own origin; {@code *} allows any. */
     @WithDefault("http://localhost,https://localhost,http://127.0.0.1,https://127.0.0.1")

@@ -37,7 +37,8 @@ class LimitsTest {
             return Map.of("heliograph.gateway.max-connections-per-ip", "5",
                     "heliograph.gateway.heartbeat", "1s",
                     "heliograph.gateway.outbound-buffer-bytes", "262144",
-                    "heliograph.gateway.max-subscriptions", "3");
+                    "heliograph.gateway.max-subscriptions", "3",
+                    "heliograph.gateway.trusted-proxies", "127.0.0.0/8,::1");
         }
     }
 
@@ -74,7 +75,7 @@ class LimitsTest {
         List<WsClient> open = new ArrayList<>();
         try {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count() == 0);
-            // The test client connects from 127.0.0.1, a trusted proxy by default.
+            // The test client connects from 127.0.0.1, inside the trusted range 127.0.0.0/8 of this profile.
             for (int i = 0; i < 5; i++) {
                 WsClient ws = WsClient.connect(base, "/ws", Map.of("X-Forwarded-For", "203.0.113.7"));
                 ws.next();
