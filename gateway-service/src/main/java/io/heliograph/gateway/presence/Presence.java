@@ -223,7 +223,10 @@ public class Presence implements Client.Membership {
                 .collect().last().replaceWithVoid();
     }
 
-    /** Extends this node's live members of a channel. */
+    /**
+     * Extends this node's live members of a channel, and drops the expired members of any node
+     * (readers skip them; this keeps a crashed node's from piling up under a key others refresh).
+     */
     private Uni<Void> extend(String channel, long now) {
         List<Entry> entries = entries(channel);
         if (entries.isEmpty()) {
@@ -236,6 +239,7 @@ public class Presence implements Client.Membership {
         entries.forEach(e -> zadd.arg(expiry).arg(e.member()));
         return redis.send(zadd)
                 .chain(() -> redis.send(Request.cmd(Command.PEXPIRE).arg(name.presenceKey()).arg(config.presenceTtl().toMillis())))
+                .chain(() -> redis.send(Request.cmd(Command.ZREMRANGEBYSCORE).arg(name.presenceKey()).arg("-inf").arg(now)))
                 .replaceWithVoid();
     }
 
