@@ -60,7 +60,21 @@ public class Commands {
         this.mapper = mapper;
     }
 
+    /** Frames up to this size are parsed for their id even when refused, so a client can match the refusal. */
+    private static final int ID_PARSE_LIMIT = 512;
+
+    /**
+     * Every inbound frame takes a token from the command limiter before anything reads it, so a
+     * client cannot make the gateway parse more than {@code command-rate} frames a second, whatever
+     * they hold; a valid command heals one strike, it does not forgive them all.
+     */
     void handle(Session session, String text) {
+        if (!session.commands.tryTake()) {
+            sessions.rateLimited();
+            refuse(session, text.length() <= ID_PARSE_LIMIT ? idOf(text) : null, ErrorCode.RATE_LIMITED,
+                    "more than " + config.commandRate() + " commands per second");
+            return;
+        }
         JsonNode command;
         try {
             command = mapper.readTree(text);
@@ -71,11 +85,6 @@ public class Commands {
         Long id = command != null && command.path("id").isIntegralNumber() ? command.get("id").asLong() : null;
         if (command == null || !command.isObject()) {
             refuse(session, null, ErrorCode.BAD_REQUEST, "a command is a JSON object");
-            return;
-        }
-        if (!session.commands.tryTake()) {
-            sessions.rateLimited();
-            refuse(session, id, ErrorCode.RATE_LIMITED, "more than " + config.commandRate() + " commands per second");
             return;
         }
         JsonNode op = command.get("op");
@@ -98,7 +107,7 @@ public class Commands {
                 case "auth" -> auth(session, id, command);
                 default -> throw new ProtocolException(ErrorCode.UNKNOWN_OP, "unknown op '" + truncate(op.asText()) + "'");
             };
-            session.strikes = 0;
+            session.strikes = Math.max(0, session.strikes - 1);
             reply.subscribe().with(frame -> {
                 if (frame != null) {
                     session.client.send(frame);
@@ -106,6 +115,15 @@ public class Commands {
             }, failure -> fail(session, id, failure));
         } catch (RuntimeException e) {
             fail(session, id, e);
+        }
+    }
+
+    private Long idOf(String text) {
+        try {
+            JsonNode command = mapper.readTree(text);
+            return command != null && command.path("id").isIntegralNumber() ? command.get("id").asLong() : null;
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 

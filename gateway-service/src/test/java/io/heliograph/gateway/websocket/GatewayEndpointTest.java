@@ -206,14 +206,35 @@ class GatewayEndpointTest {
                 ws.sendRaw("{\"op\":\"dance\",\"id\":" + i + "}");
             }
             assertThat(ws.drain(Duration.ofMillis(500))).hasSize(19).allMatch(f -> f.path("code").asText().equals("unknown_op"));
-            // A valid command resets the count: the connection survives 19 more.
+            // A valid command heals one strike, it does not forgive them all: two more and it is closed.
             assertThat(ws.reply(ws.send(Map.of("op", "ping"))).path("op").asText()).isEqualTo("pong");
-            for (int i = 0; i < 19; i++) {
-                ws.sendRaw("not json");
-            }
-            assertThat(ws.drain(Duration.ofMillis(500))).hasSize(19);
+            ws.sendRaw("not json");
+            assertThat(ws.drain(Duration.ofMillis(500))).hasSize(1);
             ws.sendRaw("still not json");
             assertThat(ws.awaitClose()).isEqualTo(1008);
+        }
+    }
+
+    @Test
+    void junkFramesCountAgainstTheCommandLimitBeforeTheyAreParsed() {
+        // 60 KB of non-JSON as fast as the client can send: the limiter admits a burst, refuses the
+        // rest unread, and the connection is closed; pings in between do not save it.
+        String junk = "x".repeat(60_000);
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            int sent = 0;
+            try {
+                for (; sent < 200 && !ws.isClosed(); sent++) {
+                    ws.sendRaw(junk);
+                    if (sent % 10 == 0) {
+                        ws.sendRaw("{\"op\":\"ping\",\"id\":" + sent + "}");
+                    }
+                }
+            } catch (java.util.concurrent.CompletionException closedMeanwhile) {
+                // the gateway closed the connection while frames were still going out
+            }
+            assertThat(ws.awaitClose()).isIn(1008, 4008);
+            assertThat(sent).as("junk frames sent before the close").isLessThan(200);
         }
     }
 
