@@ -70,11 +70,13 @@ public class Presence {
                 .subscribe().with(x -> { }, t -> LOG.debugf("presence leave on %s failed: %s", channel, t.getMessage()));
     }
 
-    /** The live entries: a JSON array of {session, user}. */
+    /**
+     * The live entries: a JSON array of {session, user}. A read, so it writes nothing (PROTOCOL.md
+     * section 3): expired entries are skipped by their score, not removed.
+     */
     public Uni<List<String>> list(ChannelName channel) {
-        String key = channel.presenceKey();
-        return redis.send(Request.cmd(Command.ZREMRANGEBYSCORE).arg(key).arg("-inf").arg(System.currentTimeMillis()))
-                .chain(() -> redis.send(Request.cmd(Command.ZRANGE).arg(key).arg(0).arg(-1)))
+        return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(channel.presenceKey())
+                        .arg("(" + System.currentTimeMillis()).arg("+inf"))
                 .map(reply -> {
                     List<String> members = new java.util.ArrayList<>(reply.size());
                     reply.forEach(r -> members.add(r.toString()));
