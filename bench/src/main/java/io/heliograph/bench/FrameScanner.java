@@ -15,6 +15,7 @@ final class FrameScanner {
 
     private static final byte[] EVENT = bytes("{\"op\":\"event\"");
     private static final byte[] OFFSET = bytes("\"offset\":");
+    private static final byte[] EPOCH = bytes("\"epoch\":\"");
     /** The key the bench puts its send time under in the event's data. */
     static final String SENT_KEY = "benchNanos";
     private static final byte[] SENT = bytes("\"" + SENT_KEY + "\":");
@@ -37,6 +38,17 @@ final class FrameScanner {
         return numberAfter(frame, OFFSET);
     }
 
+    /** The frame's epoch (the string after the first {@code "epoch":"}), or null. */
+    static String epoch(Buffer frame) {
+        int start = indexAfter(frame, EPOCH);
+        for (int k = start; k >= 0 && k < frame.length(); k++) {
+            if (frame.getByte(k) == '"') {
+                return frame.getString(start, k, "US-ASCII");
+            }
+        }
+        return null;
+    }
+
     /** The publisher's {@code System.nanoTime()} at send (may be negative), or {@link #ABSENT}. */
     static long sentNanos(Buffer frame) {
         return numberAfter(frame, SENT);
@@ -48,6 +60,29 @@ final class FrameScanner {
     }
 
     private static long numberAfter(Buffer frame, byte[] key) {
+        int start = indexAfter(frame, key);
+        if (start < 0) {
+            return ABSENT;
+        }
+        long value = 0;
+        int digits = 0;
+        boolean negative = false;
+        for (int k = start; k < frame.length(); k++) {
+            byte b = frame.getByte(k);
+            if (b == '-' && digits == 0 && !negative) {
+                negative = true;
+            } else if (b >= '0' && b <= '9') {
+                value = value * 10 + (b - '0');
+                digits++;
+            } else {
+                break;
+            }
+        }
+        return digits == 0 ? ABSENT : negative ? -value : value;
+    }
+
+    /** The index just after the first occurrence of {@code key}, or -1. */
+    private static int indexAfter(Buffer frame, byte[] key) {
         int length = frame.length();
         outer:
         for (int i = 0; i + key.length < length; i++) {
@@ -56,23 +91,9 @@ final class FrameScanner {
                     continue outer;
                 }
             }
-            long value = 0;
-            int digits = 0;
-            boolean negative = false;
-            for (int k = i + key.length; k < length; k++) {
-                byte b = frame.getByte(k);
-                if (b == '-' && digits == 0 && !negative) {
-                    negative = true;
-                } else if (b >= '0' && b <= '9') {
-                    value = value * 10 + (b - '0');
-                    digits++;
-                } else {
-                    break;
-                }
-            }
-            return digits == 0 ? ABSENT : negative ? -value : value;
+            return i + key.length;
         }
-        return ABSENT;
+        return -1;
     }
 
     private static boolean startsWith(Buffer frame, byte[] prefix, int at) {

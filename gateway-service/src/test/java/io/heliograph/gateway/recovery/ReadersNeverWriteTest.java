@@ -157,6 +157,22 @@ class ReadersNeverWriteTest {
     }
 
     @Test
+    void aPresenceReadSkipsExpiredEntriesWithoutRemovingThem() {
+        String room = Channels.unique("chat");
+        String key = "hg:{" + room + "}:presence";
+        RedisAPI.api(redis).zadd(List.of(key, Long.toString(System.currentTimeMillis() - 1000), "{\"session\":\"s-ghost\",\"user\":null}"))
+                .await().atMost(WAIT);
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            JsonNode presence = ws.reply(ws.send(Map.of("op", "presence", "channel", room)));
+            assertThat(presence.path("count").asInt()).isZero();
+            assertThat(RedisAPI.api(redis).zcard(key).await().atMost(WAIT).toLong()).as("the read removed nothing").isEqualTo(1);
+        } finally {
+            RedisAPI.api(redis).del(List.of(key)).await().atMost(WAIT);
+        }
+    }
+
+    @Test
     void nothingSeenIsNotRecoveredOnceTheHistoryLostOffsetOne() {
         String channel = Channels.unique("system"); // keeps one frame
         publish(channel, 1);
