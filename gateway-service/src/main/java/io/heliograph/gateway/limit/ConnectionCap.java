@@ -21,6 +21,9 @@ import io.heliograph.gateway.config.GatewayConfig;
 @ApplicationScoped
 public class ConnectionCap {
 
+    /** What a refused connection is told to wait ({@code Retry-After}, seconds): places free up as others close. */
+    public static final int RETRY_AFTER_SECONDS = 5;
+
     private final int max;
     /** Address -> permits held; an address with none has no entry, so the map does not grow with past clients. */
     private final Map<String, Integer> held = new ConcurrentHashMap<>();

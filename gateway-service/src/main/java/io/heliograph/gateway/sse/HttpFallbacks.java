@@ -133,7 +133,7 @@ public class HttpFallbacks {
         ConnectionCap.Permit permit = cap.tryAcquire(caller.address());
         if (permit == null) {
             throw new Problems.RetryLater(ErrorCode.RATE_LIMITED,
-                    "this address already has " + cap.max() + " connections", 5);
+                    "this address already has " + cap.max() + " connections", ConnectionCap.RETRY_AFTER_SECONDS);
         }
         // The routing context's end handlers run when the response ends and when the connection
         // closes first, which a single response closeHandler does not cover.

@@ -67,7 +67,7 @@ public class UpgradeCheck implements HttpUpgradeCheck {
         String address = ClientAddress.of(request, config.trustedProxies());
         ConnectionCap.Permit permit = cap.tryAcquire(address);
         if (permit == null) {
-            return CheckResult.rejectUpgrade(429, Map.of("Retry-After", List.of("5")));
+            return CheckResult.rejectUpgrade(429, Map.of("Retry-After", List.of(Integer.toString(ConnectionCap.RETRY_AFTER_SECONDS))));
         }
         VertxSockets.onConnectionClosed(request, permit::release);
         context.userData().put(ADDRESS, address);
