@@ -157,6 +157,32 @@ class ReadersNeverWriteTest {
     }
 
     @Test
+    void aGapAfterSubscribingBeforeTheFirstPublishIsFilledFromOffsetOne() {
+        String channel = Channels.unique("recipes");
+        try (WsClient ws = WsClient.connect(base)) {
+            ws.next();
+            JsonNode reply = ws.reply(ws.send(Map.of("op", "subscribe", "channel", channel)));
+            assertThat(reply.path("epoch").asText()).isEmpty();
+            // The first publish whose Pub/Sub frame got lost (as across a Redis reconnect): in history only.
+            String prefix = "hg:{" + channel + "}:";
+            String frame = "{\"op\":\"event\",\"channel\":\"" + channel + "\",\"epoch\":\"elost\",\"offset\":1,\"event\":"
+                    + "{\"specversion\":\"1.0\",\"id\":\"lost-1\",\"source\":\"/test\",\"type\":\"test-event\",\"data\":1}}";
+            RedisAPI api = RedisAPI.api(redis);
+            api.set(List.of(prefix + "epoch", "elost", "EX", "600")).await().atMost(WAIT);
+            api.set(List.of(prefix + "offset", "1", "EX", "600")).await().atMost(WAIT);
+            api.xadd(List.of(prefix + "history", "1-0", "frame", frame)).await().atMost(WAIT);
+            Published second = publish(channel, 2);
+            assertThat(second.epoch()).isEqualTo("elost");
+            // The gateway sees offset 2 of a new epoch where it expected offset 1 and reads from offset 1.
+            JsonNode first = ws.next();
+            assertThat(first.path("offset").asLong()).isEqualTo(1);
+            assertThat(first.path("event").path("id").asText()).isEqualTo("lost-1");
+            assertThat(ws.next().path("offset").asLong()).isEqualTo(2);
+            assertThat(ws.drain(Duration.ofMillis(300))).isEmpty();
+        }
+    }
+
+    @Test
     void aPresenceReadSkipsExpiredEntriesWithoutRemovingThem() {
         String room = Channels.unique("chat");
         String key = "hg:{" + room + "}:presence";
