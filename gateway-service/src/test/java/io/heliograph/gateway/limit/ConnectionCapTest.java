@@ -150,15 +150,13 @@ class ConnectionCapTest {
                 opens.add(openSse(channel));
                 polls.add(poll(channel));
             }
-            // Every refusal answers at once; what was admitted stays open (or waits).
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> opens.stream().filter(CompletableFuture::isDone).count()
-                    + polls.stream().filter(CompletableFuture::isDone).count() >= 60 - CAP);
+            // Every refusal answers at once; what was admitted stays open (or waits). An overshoot
+            // would leave fewer than 60 - CAP refusals, and this wait would time out.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> refusals(opens, polls) >= 60 - CAP);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> opens.stream().allMatch(CompletableFuture::isDone));
             Thread.sleep(500);
-            long refused = opens.stream().filter(CompletableFuture::isDone).filter(f -> f.join() == 429).count()
-                    + polls.stream().filter(CompletableFuture::isDone).filter(f -> f.join().statusCode() == 429).count();
-            long admitted = opens.stream().filter(CompletableFuture::isDone).filter(f -> f.join() != 429).count()
-                    + polls.stream().filter(f -> !f.isDone()).count();
-            assertThat(refused).isEqualTo(60 - CAP);
+            long admitted = opens.stream().filter(f -> f.join() != 429).count() + polls.stream().filter(f -> !f.isDone()).count();
+            assertThat(refusals(opens, polls)).isEqualTo(60 - CAP);
             assertThat(admitted).isEqualTo(CAP);
             assertThat(cap.held(ADDRESS)).isEqualTo(CAP);
             HttpResponse<String> refusal = polls.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join)
@@ -181,6 +179,11 @@ class ConnectionCapTest {
             closeAll();
         }
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> cap.held(ADDRESS) == 0);
+    }
+
+    static long refusals(List<CompletableFuture<Integer>> opens, List<CompletableFuture<HttpResponse<String>>> polls) {
+        return opens.stream().filter(CompletableFuture::isDone).filter(f -> f.join() == 429).count()
+                + polls.stream().filter(CompletableFuture::isDone).filter(f -> f.join().statusCode() == 429).count();
     }
 
     @Test
