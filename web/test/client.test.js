@@ -445,3 +445,52 @@ test('the SSE stream\'s subscribed frames deliver the snapshot and set the posit
   assert.deepEqual(client.position('prices.eur-usd'), { epoch: 'x1', offset: 799 });
   client.close();
 });
+
+test('a channel never published (epoch "") takes the epoch of its first event and resumes from it', async () => {
+  const { client, clock, ws } = await setup();
+  ws().welcome();
+  const got = collector();
+  client.subscribe('recipes.fresh', got);
+  ws().subscribed('recipes.fresh', { epoch: '', offset: 0 });
+  assert.deepEqual(client.position('recipes.fresh'), { epoch: '', offset: 0 });
+  ws().serverClose(1006);
+  await clock.advance(clock.nextDelay());
+  ws().welcome();
+  assert.deepEqual(ws().ops('subscribe').at(-1).since, { epoch: '', offset: 0 }, 'nothing seen yet');
+  ws().subscribed('recipes.fresh', { epoch: 'e7', offset: 2, recovered: true });
+  ws().event('recipes.fresh', 'e7', 1);
+  ws().event('recipes.fresh', 'e7', 2);
+  assert.deepEqual(got.offsets(), [1, 2]);
+  ws().serverClose(1006);
+  await clock.advance(clock.nextDelay());
+  ws().welcome();
+  assert.deepEqual(ws().ops('subscribe').at(-1).since, { epoch: 'e7', offset: 2 });
+  client.close();
+});
+
+test('an SSE stream that ends with an unauthorized error is reopened with a fresh token', async () => {
+  let calls = 0;
+  const { client, clock, ws, fetch } = await setup({ getToken: async () => `t${++calls}` });
+  const errors = [];
+  client.on('error', (e) => errors.push(e.code));
+  for (let i = 0; i < 3; i++) {
+    ws().serverClose(1006);
+    await clock.advance(clock.nextDelay());
+  }
+  client.subscribe('user.carol', collector());
+  await clock.advance(0);
+  assert.equal(fetch.requests.length, 1);
+  const first = fetch.requests[0];
+  const used = first.url.searchParams.get('access_token');
+  assert.match(used, /^t\d+$/);
+  first.write(`id: user.carol@:0\nevent: error\ndata: ${JSON.stringify({ op: 'error', code: 'unauthorized', message: 'token expired' })}\n\n`);
+  first.end();
+  await flush();
+  assert.ok(errors.includes('unauthorized'));
+  await clock.advance(250);
+  assert.equal(fetch.requests.length, 2);
+  const fresh = fetch.requests[1].url.searchParams.get('access_token');
+  assert.notEqual(fresh, used, 'the provider was asked again');
+  assert.equal(fetch.requests[1].headers['Last-Event-ID'], 'user.carol@:0');
+  client.close();
+});

@@ -55,3 +55,13 @@ test('malformed items of a compound id are skipped', () => {
   assert.equal(parseEventId('').size, 0);
   assert.equal(parseEventId(undefined).size, 0);
 });
+
+test('a channel never published has the empty epoch at offset 0, and its id round-trips', () => {
+  const p = new Positions();
+  p.set('recipes.new', '', 0);
+  assert.equal(p.toEventId(['recipes.new']), 'recipes.new@:0');
+  assert.deepEqual([...parseEventId('recipes.new@:0,chat:x@:0')], [['recipes.new', { epoch: '', offset: 0 }], ['chat:x', { epoch: '', offset: 0 }]]);
+  assert.equal(parseEventId('c@:4').size, 0, 'only offset 0 exists without an epoch');
+  assert.equal(p.accept('recipes.new', 'e1', 1), true, 'the first event brings the epoch');
+  assert.deepEqual(p.get('recipes.new'), { epoch: 'e1', offset: 1 });
+});

@@ -49,6 +49,7 @@ export interface CloudEvent<T = unknown> {
 
 /** A position in a channel: the epoch of its offset sequence and an offset in it. */
 export interface Position {
+  /** Empty (with offset 0) for a channel never published; its first event brings the epoch. */
   epoch: string;
   offset: number;
 }

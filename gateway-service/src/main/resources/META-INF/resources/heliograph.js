@@ -146,7 +146,8 @@ export function formatEventId(entries) {
 /**
  * Parses a compound SSE event id `A@e9:46,B@e3:12` into a Map channel -> {epoch, offset}.
  * Channel names cannot contain `@` and offsets are integers, so the first `@` and the
- * last `:` delimit the parts; malformed items are skipped.
+ * last `:` delimit the parts; malformed items are skipped. The epoch is empty only in
+ * `A@:0`, the position of a channel never published (PROTOCOL.md section 3).
  */
 export function parseEventId(id) {
   const result = new Map();
@@ -154,11 +155,12 @@ export function parseEventId(id) {
   for (const item of id.split(',')) {
     const at = item.indexOf('@');
     const colon = item.lastIndexOf(':');
-    if (at <= 0 || colon <= at + 1) continue;
+    if (at <= 0 || colon <= at) continue;
     const channel = item.slice(0, at);
     const epoch = item.slice(at + 1, colon);
     const offsetText = item.slice(colon + 1);
     if (!/^\d+$/.test(offsetText) || !isValidChannel(channel)) continue;
+    if (epoch === '' && Number(offsetText) !== 0) continue;
     result.set(channel, { epoch, offset: Number(offsetText) });
   }
   return result;
@@ -873,8 +875,19 @@ export class Heliograph {
     if (sse.stopped || this.#sse !== sse) return;
     const channels = [...this.#channels.keys()];
     if (channels.length === 0) return; // started again by the first subscribe
+    // Each (re)open asks the token provider again: a stream whose token expired ended with
+    // an `unauthorized` error event and comes back with a fresh token.
+    let token;
+    try {
+      token = await this.#currentToken();
+    } catch (e) {
+      this.#emit('error', { code: 'unauthorized', message: `token provider failed: ${e && e.message ? e.message : e}` });
+      if (!sse.stopped && this.#sse === sse) sse.retryTimer = this.setTimeout(() => this.#runSse(sse), this.sseBackoff.next());
+      return;
+    }
+    if (sse.stopped || this.#sse !== sse) return;
     const params = channels.map((c) => ['channel', c]);
-    if (this.#token) params.push(['access_token', this.#token]);
+    if (token) params.push(['access_token', token]);
     const url = withQuery(`${this.httpUrl}/sse`, params);
     const headers = { Accept: 'text/event-stream' };
     const lastId = this.positions.toEventId(channels);
@@ -919,6 +932,10 @@ export class Heliograph {
     } else if (frame && frame.op === 'subscribed' && typeof frame.channel === 'string') {
       // the stream opens with one `subscribed` per channel, as on the WebSocket
       this.#onSubscribed(frame.channel, frame);
+    } else if (frame && frame.op === 'error') {
+      // e.g. `unauthorized` when the token expired: the gateway ends the stream and the
+      // retry reopens it with a fresh token from the provider
+      this.#emit('error', { code: frame.code, message: frame.message });
     }
     // The compound id also carries positions of channels that had no event yet.
     if (e.id) {

@@ -193,6 +193,10 @@ final class Fleet {
     private void onFrame(Connection connection, Buffer frame) {
         long now = System.nanoTime();
         if (FrameScanner.isEvent(frame)) {
+            if (connection.epoch == null || connection.epoch.isEmpty()) {
+                // Subscribed before the channel's first publish (epoch ""): its first event brings the epoch.
+                connection.epoch = FrameScanner.epoch(frame);
+            }
             if (connection.onOffset(FrameScanner.offset(frame))) {
                 listener.onEvent(connection, frame, now);
             }

@@ -15,6 +15,7 @@ final class FrameScanner {
 
     private static final byte[] EVENT = bytes("{\"op\":\"event\"");
     private static final byte[] OFFSET = bytes("\"offset\":");
+    private static final byte[] EPOCH = bytes("\"epoch\":\"");
     /** The key the bench puts its send time under in the event's data. */
     static final String SENT_KEY = "benchNanos";
     private static final byte[] SENT = bytes("\"" + SENT_KEY + "\":");
@@ -37,6 +38,17 @@ final class FrameScanner {
         return numberAfter(frame, OFFSET);
     }
 
+    /** The frame's epoch (the string after the first {@code "epoch":"}), or null. */
+    static String epoch(Buffer frame) {
+        int start = indexAfter(frame, EPOCH);
+        for (int k = start; k >= 0 && k < frame.length(); k++) {
+            if (frame.getByte(k) == '"') {
+                return frame.getString(start, k, "US-ASCII");
+            }
+        }
+        return null;
+    }
+
     /** The publisher's {@code System.nanoTime()} at send (may be negative), or {@link #ABSENT}. */
     static long sentNanos(Buffer frame) {
         return numberAfterLast(frame, SENT);
@@ -48,13 +60,19 @@ final class FrameScanner {
     }
 
     private static long numberAfter(Buffer frame, byte[] key) {
+        int start = indexAfter(frame, key);
+        return start < 0 ? ABSENT : number(frame, start);
+    }
+
+    /** The index just after the first occurrence of {@code key}, or -1. */
+    private static int indexAfter(Buffer frame, byte[] key) {
         int length = frame.length();
         for (int i = 0; i + key.length < length; i++) {
             if (matches(frame, key, i)) {
-                return number(frame, i + key.length);
+                return i + key.length;
             }
         }
-        return ABSENT;
+        return -1;
     }
 
     /**

@@ -59,6 +59,7 @@ class FleetIT {
         void take(JsonNode frame) {
             if (frame.path("op").asText().equals("event") && frame.path("channel").asText().equals(channel)) {
                 offsets.add(frame.path("offset").asLong());
+                epoch = frame.path("epoch").asText(); // a channel never published had epoch "" at subscribe
             }
         }
 

@@ -40,7 +40,7 @@ public interface GatewayConfig {
     @WithDefault("1048576")
     long outboundBufferBytes();
 
-    /** Connections accepted from one client IP address. */
+    /** Connections accepted from one client IP address: WebSockets, open SSE streams and waiting long-polls together. */
     @WithDefault("1000")
     int maxConnectionsPerIp();
 
@@ -89,6 +89,22 @@ public interface GatewayConfig {
     /** Longest wait a long-poll request may ask for. */
     @WithDefault("30s")
     Duration longPollMaxWait();
+
+    /** Events in one long-poll answer when the request gives no {@code limit}. */
+    @WithDefault("100")
+    int longPollDefaultLimit();
+
+    /** Largest {@code limit} a long-poll request may ask for (larger: 400). */
+    @WithDefault("1000")
+    int longPollMaxLimit();
+
+    /** HTTP fallback requests (SSE opens and long-polls) one client address may make per second, sustained. */
+    @WithDefault("10")
+    int fallbackRequestRate();
+
+    /** HTTP fallback requests one client address may make in a burst. */
+    @WithDefault("20")
+    int fallbackRequestBurst();
 
     /** First delay before reconnecting the Redis subscriber connection; doubles up to the cap. */
     @WithDefault("200ms")

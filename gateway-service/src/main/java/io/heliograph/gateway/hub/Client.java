@@ -254,7 +254,11 @@ public final class Client {
         }
     }
 
-    /** Writes an event frame if it is the next one; starts a recovery on a gap. Caller holds the lock. */
+    /**
+     * Writes an event frame if it is the next one; starts a recovery on a gap. Caller holds the lock.
+     * A channel never published has epoch "" at offset 0, so its first event (a new epoch at offset 1)
+     * is the next one, and a recovery from {"", 0} reads the new epoch from offset 1.
+     */
     private void accept(String channel, ChannelState state, FramePosition position, String frame) {
         boolean sameEpoch = position.epoch().equals(state.epoch);
         if (sameEpoch && position.offset() <= state.offset) {

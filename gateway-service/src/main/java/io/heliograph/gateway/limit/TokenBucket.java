@@ -26,4 +26,9 @@ public final class TokenBucket {
         }
         return false;
     }
+
+    /** Whether the bucket refilled completely, that is, it is as if never used. */
+    public synchronized boolean isFull() {
+        return tokens + (System.nanoTime() - last) * ratePerNano >= burst;
+    }
 }

@@ -5,7 +5,10 @@ import java.util.Map;
 
 import io.heliograph.gateway.hub.Client;
 
-/** Parses the compound SSE id {@code A@e9:46,B@e3:12}; malformed parts are ignored (a fresh start). */
+/**
+ * Parses the compound SSE id {@code A@e9:46,B@e3:12}; malformed parts are ignored (a fresh start).
+ * The epoch may be empty ({@code A@:0}): the position of a channel never published.
+ */
 final class Positions {
 
     private Positions() {
@@ -19,7 +22,7 @@ final class Positions {
         for (String part : lastEventId.split(",")) {
             int at = part.lastIndexOf('@');
             int colon = part.lastIndexOf(':');
-            if (at <= 0 || colon <= at + 1) {
+            if (at <= 0 || colon <= at) {
                 continue;
             }
             try {

@@ -23,12 +23,24 @@ final class Problems {
         };
     }
 
+    /** A refusal that says when to come back ({@code Retry-After}, in seconds). */
+    static final class RetryLater extends ProtocolException {
+        final long seconds;
+
+        RetryLater(ErrorCode code, String message, long seconds) {
+            super(code, message);
+            this.seconds = seconds;
+        }
+    }
+
     static void send(RoutingContext rc, ProtocolException e) {
         if (rc.response().ended()) {
             return;
         }
         int status = status(e.code());
-        if (status == 503) {
+        if (e instanceof RetryLater later) {
+            rc.response().putHeader("Retry-After", Long.toString(later.seconds));
+        } else if (status == 503) {
             rc.response().putHeader("Retry-After", "1");
         }
         rc.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")

@@ -54,7 +54,9 @@ final class SseTransport implements Transport {
             chunk = "id: " + id + "\nevent: " + (name == null ? "message" : name) + "\ndata: " + frame + "\n\n";
         }
         context.runOnContext(v -> {
-            if (closed.get()) {
+            // Not the closed flag: a frame written just before close (the error that explains it)
+            // still goes out, ahead of the end that close queued after it.
+            if (response.ended() || response.closed()) {
                 return;
             }
             if (response.writeQueueFull()) {

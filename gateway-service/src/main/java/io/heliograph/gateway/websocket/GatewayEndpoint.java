@@ -8,6 +8,7 @@ import io.heliograph.gateway.config.GatewayConfig;
 import io.heliograph.core.config.NodeId;
 import io.heliograph.gateway.hub.Client;
 import io.heliograph.gateway.hub.Hub;
+import io.heliograph.gateway.limit.ConnectionCap;
 import io.heliograph.gateway.limit.TokenBucket;
 import io.heliograph.gateway.presence.Presence;
 import io.heliograph.gateway.protocol.CloseCodes;
@@ -122,6 +123,10 @@ public class GatewayEndpoint {
     @OnClose
     @NonBlocking
     void onClose(WebSocketConnection connection) {
+        ConnectionCap.Permit permit = connection.userData().get(UpgradeCheck.PERMIT);
+        if (permit != null) {
+            permit.release(); // before the TCP close, which a peer that does not answer the close may delay
+        }
         Session session = sessions.remove(connection.id());
         if (session != null) {
             commands.closed(session);

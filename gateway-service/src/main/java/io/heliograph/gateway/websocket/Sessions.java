@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,21 +12,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.heliograph.gateway.protocol.CloseCodes;
 
 /**
- * Every open WebSocket session of this node, by connection id, plus the per-IP connection counts
- * and the counters the stats and metrics report. Thread-safe.
+ * Every open WebSocket session of this node, by connection id, plus the counters the stats and
+ * metrics report (the per-IP cap of every transport is {@link io.heliograph.gateway.limit.ConnectionCap}).
+ * Thread-safe.
  */
 @ApplicationScoped
 public class Sessions {
 
     private final Map<String, Session> byConnection = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicLong slowConsumerCloses = new AtomicLong();
     private final AtomicLong rateLimitHits = new AtomicLong();
     private volatile boolean draining;
 
     void add(String connectionId, Session session) {
         byConnection.put(connectionId, session);
-        perAddress.computeIfAbsent(session.address, a -> new AtomicInteger()).incrementAndGet();
     }
 
     Session get(String connectionId) {
@@ -35,16 +33,7 @@ public class Sessions {
     }
 
     Session remove(String connectionId) {
-        Session session = byConnection.remove(connectionId);
-        if (session != null) {
-            perAddress.computeIfPresent(session.address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-        }
-        return session;
-    }
-
-    int connectionsFrom(String address) {
-        AtomicInteger n = perAddress.get(address);
-        return n == null ? 0 : n.get();
+        return byConnection.remove(connectionId);
     }
 
     Collection<Session> all() {

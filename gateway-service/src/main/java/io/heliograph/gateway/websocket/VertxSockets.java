@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.net.impl.ConnectionBase;
 
@@ -49,6 +50,20 @@ final class VertxSockets {
             return (WebSocketBase) WEB_SOCKET.invoke(connection);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot reach the Vert.x WebSocket of " + connection.id(), e);
+        }
+    }
+
+    /**
+     * Runs {@code action} when the TCP connection under {@code request} closes, whatever happens to
+     * the upgrade: {@code HttpConnection.closeHandler} has a single slot that Quarkus may use itself,
+     * while the connection's close future takes any number of listeners.
+     */
+    static void onConnectionClosed(HttpServerRequest request, Runnable action) {
+        if (request.connection() instanceof ConnectionBase connection) {
+            connection.closeFuture().onComplete(v -> action.run());
+        } else {
+            throw new IllegalStateException("Vert.x internals changed: " + request.connection().getClass()
+                    + " is not a ConnectionBase");
         }
     }
 

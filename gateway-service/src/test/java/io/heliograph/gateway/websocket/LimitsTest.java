@@ -20,27 +20,16 @@ import io.heliograph.core.envelope.CloudEvent;
 import io.heliograph.core.publish.EventPublisher;
 import io.heliograph.gateway.support.Channels;
 import io.heliograph.gateway.support.RawWebSocket;
+import io.heliograph.gateway.support.SmallLimits;
 import io.heliograph.testkit.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** Connection-level limits, with small values so they are reached quickly. */
 @QuarkusTest
-@TestProfile(LimitsTest.SmallLimits.class)
+@TestProfile(SmallLimits.class)
 class LimitsTest {
-
-    public static class SmallLimits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("heliograph.gateway.max-connections-per-ip", "5",
-                    "heliograph.gateway.heartbeat", "1s",
-                    "heliograph.gateway.outbound-buffer-bytes", "262144",
-                    "heliograph.gateway.max-subscriptions", "3",
-                    "heliograph.gateway.trusted-proxies", "127.0.0.0/8,::1");
-        }
-    }
 
     @TestHTTPResource("/")
     URI base;
