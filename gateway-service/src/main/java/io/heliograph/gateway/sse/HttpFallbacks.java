@@ -104,6 +104,9 @@ public class HttpFallbacks {
         open.forEach(t -> t.close(CloseCodes.SERVICE_RESTART));
     }
 
+    /** Set on a routing context once its end handlers ran. */
+    private static final String ENDED = "heliograph.ended";
+
     /** The checks every fallback request passes before its parameters are read (see the class comment). */
     private Caller admit(RoutingContext rc) {
         if (sessions.draining()) {
@@ -137,7 +140,15 @@ public class HttpFallbacks {
         }
         // The routing context's end handlers run when the response ends and when the connection
         // closes first, which a single response closeHandler does not cover.
-        rc.addEndHandler(ar -> permit.release());
+        rc.addEndHandler(ar -> {
+            permit.release();
+            rc.put(ENDED, Boolean.TRUE);
+        });
+    }
+
+    /** Whether the request is over: its end handlers ran, or its connection is gone. */
+    private static boolean over(RoutingContext rc) {
+        return rc.get(ENDED) != null || rc.response().ended() || rc.response().closed();
     }
 
     /** Milliseconds until the token expires, or {@code Long.MAX_VALUE} for a token without expiry or none. */
@@ -208,7 +219,7 @@ public class HttpFallbacks {
                     return Replies.subscribed(0, channel.value(), epoch, offset, recovered, snapshot);
                 }).subscribe().with(p -> { }, failure -> transport.close(CloseCodes.INTERNAL));
             });
-            if (response.closed() || response.ended()) {
+            if (over(rc)) {
                 ended.run();
             }
         } catch (ProtocolException e) {
@@ -263,8 +274,8 @@ public class HttpFallbacks {
 
     private void await(RoutingContext rc, Caller caller, ChannelName channel, NamespacePolicy policy, Client.Since since,
             long waitMs, int limit) {
-        if (rc.response().ended() || rc.response().closed()) {
-            return;
+        if (over(rc)) {
+            return; // the client left while its history was read
         }
         LongPoll poll = new LongPoll(rc, channel.value(), since.epoch(), since.offset(), limit, Vertx.currentContext());
         Client client = new Client(Client.newSessionId(), caller.user(), poll, hub, history);
@@ -276,7 +287,7 @@ public class HttpFallbacks {
             poll.started(e, recovered ? since.offset() : offset, recovered);
             return null;
         }).subscribe().with(p -> poll.subscribed(), failure -> poll.fail());
-        if (rc.response().closed()) {
+        if (over(rc)) {
             poll.finish(); // the peer left before the end handler was set
         }
     }
