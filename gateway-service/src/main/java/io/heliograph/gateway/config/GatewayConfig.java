@@ -50,6 +50,12 @@ public interface GatewayConfig {
      */
     Optional<List<TrustedProxy>> trustedProxies();
 
+    /**
+     * Host names under which the gateway's own origin is trusted, besides loopback and the hosts of
+     * {@code allowed-origins} (another name in both Origin and Host is a DNS-rebinding page).
+     */
+    Optional<List<String>> allowedHosts();
+
     /** Origins allowed to open a WebSocket, besides the gateway's own origin; {@code *} allows any. */
     @WithDefault("http://localhost,https://localhost,http://127.0.0.1,https://127.0.0.1")
     List<String> allowedOrigins();

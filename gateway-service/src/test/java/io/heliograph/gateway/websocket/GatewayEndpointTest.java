@@ -247,6 +247,28 @@ class GatewayEndpointTest {
     }
 
     @Test
+    void aDnsRebindingPageIsRefusedWhileTheGatewaysOwnPagesAreNot() throws Exception {
+        // The attacker's name resolves to this gateway: Origin and Host agree, but name no host the gateway knows.
+        String evil = "rebind.evil.example:" + base.getPort();
+        assertThat(rawUpgrade(evil, "http://" + evil)).isEqualTo(403);
+        String own = "localhost:" + base.getPort();
+        assertThat(rawUpgrade(own, "http://" + own)).isEqualTo(101);
+    }
+
+    /** The status of a WebSocket upgrade with the Host header a browser would send (the JDK client cannot set it). */
+    private int rawUpgrade(String host, String origin) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Origin: " + origin + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    @Test
     void invalidTokensAreRefusedWith401AndPrivateChannelsNeedTheirOwner() {
         assertThat(WsClient.upgradeStatus(base, "/ws?access_token=nonsense", Map.of())).isEqualTo(401);
         assertThat(WsClient.upgradeStatus(base, "/ws?access_token=" + Tokens.token("alice", -10), Map.of())).isEqualTo(401);
