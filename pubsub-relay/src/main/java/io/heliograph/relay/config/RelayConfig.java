@@ -34,6 +34,13 @@ public interface RelayConfig {
     @WithDefault("1000")
     int rateLimit();
 
+    /**
+     * Failed authentications one client address may make per minute; beyond them every request of that
+     * address is answered 429 with Retry-After until the minute has passed (against key guessing).
+     */
+    @WithDefault("10")
+    int authFailuresPerMinute();
+
     /** The most events one batch may carry; more is refused with 413. */
     @WithDefault("100")
     int maxBatch();

@@ -3,11 +3,11 @@ package io.heliograph.relay.rest;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -24,14 +24,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.heliograph.core.publish.PublishException;
 import io.heliograph.core.publish.Published;
 import io.heliograph.relay.auth.PublisherKey;
-import io.heliograph.relay.auth.PublisherKeys;
+import io.heliograph.relay.auth.PublishAuthentication;
 import io.heliograph.relay.auth.RateLimiter;
 import io.heliograph.relay.config.RelayConfig;
 import io.heliograph.relay.publish.PublishRequest;
 import io.heliograph.relay.publish.RelayPublisher;
 import io.smallrye.mutiny.Uni;
 
-/** The publish API of PROTOCOL.md section 6. */
+/** The publish API of PROTOCOL.md section 6; {@link PublishAuthentication} has checked the key before the body is read. */
 @Path("/api/events")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,15 +40,12 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = "publisherKey")
 public class EventResource {
 
-    private final PublisherKeys keys;
     private final RateLimiter rateLimiter;
     private final RelayPublisher publisher;
     private final ProblemMapper problems;
     private final RelayConfig config;
 
-    public EventResource(PublisherKeys keys, RateLimiter rateLimiter, RelayPublisher publisher, ProblemMapper problems,
-            RelayConfig config) {
-        this.keys = keys;
+    public EventResource(RateLimiter rateLimiter, RelayPublisher publisher, ProblemMapper problems, RelayConfig config) {
         this.rateLimiter = rateLimiter;
         this.publisher = publisher;
         this.problems = problems;
@@ -68,9 +65,8 @@ public class EventResource {
             + "(nothing published); see Retry-After")
     @APIResponse(responseCode = "503", description = "Redis unreachable: the event may have been published, a retry "
             + "with the same id is safe; see Retry-After")
-    public Uni<Published> publish(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            PublishRequest event) {
-        PublisherKey key = keys.authenticate(authorization);
+    public Uni<Published> publish(@Context ContainerRequestContext request, PublishRequest event) {
+        PublisherKey key = PublishAuthentication.key(request);
         rateLimiter.acquire(key, 1);
         return publisher.publish(key, event);
     }
@@ -86,9 +82,8 @@ public class EventResource {
             + "see Retry-After")
     @APIResponse(responseCode = "503", description = "Redis unreachable for every event of the batch; the events may "
             + "have been published, a retry with the same ids is safe; see Retry-After")
-    public Uni<BatchResult> publishBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            BatchRequest batch, UriInfo uri) {
-        PublisherKey key = keys.authenticate(authorization);
+    public Uni<BatchResult> publishBatch(@Context ContainerRequestContext request, BatchRequest batch, UriInfo uri) {
+        PublisherKey key = PublishAuthentication.key(request);
         if (batch == null || batch.events() == null || batch.events().isEmpty()) {
             throw new PublishException(PublishException.Reason.BAD_REQUEST, "a batch is {\"events\":[...]} "
                     + "with 1 to " + config.maxBatch() + " events");

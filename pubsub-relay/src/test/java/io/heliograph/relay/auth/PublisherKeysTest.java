@@ -36,6 +36,10 @@ class PublisherKeysTest {
             return Duration.ofSeconds(1);
         }
 
+        public int authFailuresPerMinute() {
+            return 10;
+        }
+
         public int maxBatch() {
             return 100;
         }
