@@ -38,6 +38,16 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
+    private static String unusableVerifyKey() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return java.util.Base64.getEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("RSA is part of every Java runtime", e);
+        }
+    }
+
     /**
      * Starts {@code java <jvmFlags> -jar <jar>} with the environment naming port, Redis and (for the
      * floor) the event loops, and waits until it is ready.
@@ -61,6 +71,9 @@ final class ServerProcess implements AutoCloseable {
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
             env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
             env.put("HELIOGRAPH_NODE_ID", "bench-" + port);
+            // A gateway refuses to start without a JWT verify key; the bench's clients are anonymous, so
+            // a key whose private half was never kept (no token can match it) is enough.
+            env.put("MP_JWT_VERIFY_PUBLICKEY", unusableVerifyKey());
         }
         env.putAll(extraEnv);
         Process process;
