@@ -26,6 +26,8 @@ import io.heliograph.core.channel.ChannelName;
 import io.heliograph.core.channel.NamespacePolicy;
 import io.heliograph.core.channel.Namespaces;
 import io.heliograph.core.envelope.CloudEvent;
+import io.heliograph.core.publish.Outcome;
+import io.heliograph.core.publish.Publication;
 import io.heliograph.core.publish.RedisScript;
 import io.heliograph.core.publish.Published;
 import io.heliograph.core.publish.RedisEventPublisher;
@@ -212,6 +214,32 @@ class ShardedPublishOnRedisClusterTest {
     }
 
     /** Fresh channel names, {@value #CHANNELS_PER_MASTER} on each master, with the port of their owner. */
+    @Test
+    void aBatchOverEveryShardIsPipelinedAndARepeatedIdIsPublishedOnce() throws Exception {
+        Map<String, Integer> owners = channelsOnEveryMaster();
+        List<Publication> batch = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            for (String channel : owners.keySet()) {
+                CloudEvent event = CloudEvent.withId(channel + "-" + i, "/deployment-tests", "test-event", null, i);
+                batch.add(Publication.once(channel, event, "deployment-tests"));
+                // The same id again, in the same call of its channel: one record, in its channel's slot.
+                batch.add(Publication.once(channel, event, "deployment-tests"));
+            }
+        }
+
+        List<Outcome> outcomes = publisher.publishAll(batch).await().atMost(WAIT);
+
+        assertThat(outcomes).allMatch(Outcome::isPublished);
+        for (String channel : owners.keySet()) {
+            assertThat(outcomes.stream().map(Outcome::published).filter(p -> p.channel().equals(channel))
+                    .map(Published::offset).toList()).containsExactly(1L, 1L, 2L, 2L);
+            ChannelName name = ChannelName.of(channel);
+            assertThat(keySlot(owners.get(channel), name.idempotencyKey("deployment-tests", channel + "-1")))
+                    .isEqualTo(ClusterSlots.slotOf(name.pubSubChannel()));
+            assertThat(clusterApi.get(name.offsetKey()).await().atMost(WAIT).toLong()).isEqualTo(2);
+        }
+    }
+
     private static Map<String, Integer> channelsOnEveryMaster() throws Exception {
         ClusterSlots slots = ClusterSlots.read(cluster.cli(cluster.ports().get(0), "CLUSTER", "NODES"));
         Map<Integer, Integer> perMaster = new LinkedHashMap<>();

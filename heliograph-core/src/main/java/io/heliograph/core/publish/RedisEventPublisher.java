@@ -176,7 +176,8 @@ public class RedisEventPublisher implements EventPublisher {
         if (System.nanoTime() - lastReplyNanos > settings.timeout().toNanos()) {
             // Nothing answered for a whole timeout: the queue is full because Redis is stuck, not busy.
             return new PublishException(PublishException.Reason.UNAVAILABLE,
-                    "Redis has not answered for " + settings.timeout().toMillis() + " ms; nothing was published");
+                    "Redis has not answered for " + settings.timeout().toMillis() + " ms, so this event was not sent to it;"
+                    + " retrying with the same id is safe (an id is published once)");
         }
         return new PublishException(PublishException.Reason.RATE_LIMITED, settings.maxInFlight()
                 + " publishes are already waiting for Redis; nothing was published, retry shortly");
