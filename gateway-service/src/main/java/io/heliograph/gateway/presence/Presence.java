@@ -114,7 +114,7 @@ public class Presence implements Client.Membership {
     }
 
     /** Removes this node's member; a session that is not one is a no-op. */
-    public void leave(ChannelName channel, String session) {
+    private void leave(ChannelName channel, String session) {
         Entry[] removed = {null};
         local.computeIfPresent(channel.value(), (c, members) -> {
             removed[0] = members.remove(session);
