@@ -15,6 +15,7 @@ final class FrameScanner {
 
     private static final byte[] EVENT = bytes("{\"op\":\"event\"");
     private static final byte[] OFFSET = bytes("\"offset\":");
+    private static final byte[] EPOCH = bytes("\"epoch\":\"");
     /** The key the bench puts its send time under in the event's data. */
     static final String SENT_KEY = "benchNanos";
     private static final byte[] SENT = bytes("\"" + SENT_KEY + "\":");
@@ -37,6 +38,17 @@ final class FrameScanner {
         return numberAfter(frame, OFFSET);
     }
 
+    /** The frame's epoch (the string after the first {@code "epoch":"}), or null. */
+    static String epoch(Buffer frame) {
+        int start = indexAfter(frame, EPOCH);
+        for (int k = start; k >= 0 && k < frame.length(); k++) {
+            if (frame.getByte(k) == '"') {
+                return frame.getString(start, k, "US-ASCII");
+            }
+        }
+        return null;
+    }
+
     /** The publisher's {@code System.nanoTime()} at send (may be negative), or {@link #ABSENT}. */
     static long sentNanos(Buffer frame) {
         return numberAfterLast(frame, SENT);
@@ -48,13 +60,7 @@ final class FrameScanner {
     }
 
     private static long numberAfter(Buffer frame, byte[] key) {
-        int length = frame.length();
-        for (int i = 0; i + key.length < length; i++) {
-            if (matches(frame, key, i)) {
-                return number(frame, i + key.length);
-            }
-        }
-        return ABSENT;
+        return number(frame, indexAfter(frame, key));
     }
 
     /**
@@ -64,12 +70,27 @@ final class FrameScanner {
      * instead of the whole frame.
      */
     private static long numberAfterLast(Buffer frame, byte[] key) {
-        for (int i = frame.length() - key.length - 1; i >= 0; i--) {
+        return number(frame, indexAfterLast(frame, key));
+    }
+
+    /** The index just after the first occurrence of {@code key}, or -1. */
+    private static int indexAfter(Buffer frame, byte[] key) {
+        for (int i = 0; i + key.length < frame.length(); i++) {
             if (matches(frame, key, i)) {
-                return number(frame, i + key.length);
+                return i + key.length;
             }
         }
-        return ABSENT;
+        return -1;
+    }
+
+    /** The index just after the last occurrence of {@code key}, or -1. */
+    private static int indexAfterLast(Buffer frame, byte[] key) {
+        for (int i = frame.length() - key.length - 1; i >= 0; i--) {
+            if (matches(frame, key, i)) {
+                return i + key.length;
+            }
+        }
+        return -1;
     }
 
     private static boolean matches(Buffer frame, byte[] key, int at) {
@@ -81,12 +102,15 @@ final class FrameScanner {
         return true;
     }
 
+    /** The (optionally negative) whole number starting at {@code from}, or {@link #ABSENT} (also for {@code from} -1). */
     private static long number(Buffer frame, int from) {
-        int length = frame.length();
+        if (from < 0) {
+            return ABSENT;
+        }
         long value = 0;
         int digits = 0;
         boolean negative = false;
-        for (int k = from; k < length; k++) {
+        for (int k = from; k < frame.length(); k++) {
             byte b = frame.getByte(k);
             if (b == '-' && digits == 0 && !negative) {
                 negative = true;
