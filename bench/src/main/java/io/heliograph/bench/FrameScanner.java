@@ -60,19 +60,7 @@ final class FrameScanner {
     }
 
     private static long numberAfter(Buffer frame, byte[] key) {
-        int start = indexAfter(frame, key);
-        return start < 0 ? ABSENT : number(frame, start);
-    }
-
-    /** The index just after the first occurrence of {@code key}, or -1. */
-    private static int indexAfter(Buffer frame, byte[] key) {
-        int length = frame.length();
-        for (int i = 0; i + key.length < length; i++) {
-            if (matches(frame, key, i)) {
-                return i + key.length;
-            }
-        }
-        return -1;
+        return number(frame, indexAfter(frame, key));
     }
 
     /**
@@ -82,12 +70,27 @@ final class FrameScanner {
      * instead of the whole frame.
      */
     private static long numberAfterLast(Buffer frame, byte[] key) {
-        for (int i = frame.length() - key.length - 1; i >= 0; i--) {
+        return number(frame, indexAfterLast(frame, key));
+    }
+
+    /** The index just after the first occurrence of {@code key}, or -1. */
+    private static int indexAfter(Buffer frame, byte[] key) {
+        for (int i = 0; i + key.length < frame.length(); i++) {
             if (matches(frame, key, i)) {
-                return number(frame, i + key.length);
+                return i + key.length;
             }
         }
-        return ABSENT;
+        return -1;
+    }
+
+    /** The index just after the last occurrence of {@code key}, or -1. */
+    private static int indexAfterLast(Buffer frame, byte[] key) {
+        for (int i = frame.length() - key.length - 1; i >= 0; i--) {
+            if (matches(frame, key, i)) {
+                return i + key.length;
+            }
+        }
+        return -1;
     }
 
     private static boolean matches(Buffer frame, byte[] key, int at) {
@@ -99,12 +102,15 @@ final class FrameScanner {
         return true;
     }
 
+    /** The (optionally negative) whole number starting at {@code from}, or {@link #ABSENT} (also for {@code from} -1). */
     private static long number(Buffer frame, int from) {
-        int length = frame.length();
+        if (from < 0) {
+            return ABSENT;
+        }
         long value = 0;
         int digits = 0;
         boolean negative = false;
-        for (int k = from; k < length; k++) {
+        for (int k = from; k < frame.length(); k++) {
             byte b = frame.getByte(k);
             if (b == '-' && digits == 0 && !negative) {
                 negative = true;

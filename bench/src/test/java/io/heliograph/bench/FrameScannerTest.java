@@ -17,6 +17,7 @@ class FrameScannerTest {
         Buffer frame = Buffer.buffer(FrameBuilder.eventFrame("prices.x", "e1abcdefgh", 17, ENVELOPE));
         assertThat(FrameScanner.isEvent(frame)).isTrue();
         assertThat(FrameScanner.offset(frame)).isEqualTo(17);
+        assertThat(FrameScanner.epoch(frame)).isEqualTo("e1abcdefgh");
         assertThat(FrameScanner.sentNanos(frame)).isEqualTo(-123456789L);
         assertThat(FrameScanner.sequence(frame)).isEqualTo(42);
     }
@@ -26,6 +27,7 @@ class FrameScannerTest {
         Buffer subscribed = Buffer.buffer("{\"op\":\"subscribed\",\"id\":1,\"channel\":\"prices.x\"}");
         assertThat(FrameScanner.isEvent(subscribed)).isFalse();
         assertThat(FrameScanner.offset(subscribed)).isEqualTo(FrameScanner.ABSENT);
+        assertThat(FrameScanner.epoch(subscribed)).isNull();
         assertThat(FrameScanner.sequence(subscribed)).isEqualTo(FrameScanner.ABSENT);
         assertThat(FrameScanner.sentNanos(Buffer.buffer("{\"benchNanos\":}"))).isEqualTo(FrameScanner.ABSENT);
     }
