@@ -18,6 +18,8 @@ public final class Bench {
               w2      5,000 connections over 100 channels, 1,000 events/s in total for 20 s
               w3      10,000 idle connections (subscribed, no traffic): gateway RSS per connection
               kafka   10,000 Kafka messages -> consumer-monitor-service -> processing-completed on a WebSocket
+              publish N keep-alive HTTP clients on pubsub-relay's POST /api/events (or /batch): events/s, latency, statuses
+              churn   clients connecting, subscribing and leaving at random (many mid-subscribe) over gateways: leaks, heap
               compare W0..W3 against the plain-Netty floor and the packaged gateway, fresh processes, 3 rounds,
                       medians and gateway/floor ratios (starts both servers itself; see docs/benchmarks.md)
 
