@@ -10,6 +10,7 @@ import io.heliograph.gateway.hub.Frame;
 import io.heliograph.gateway.hub.Transport;
 import io.heliograph.gateway.protocol.CloseCodes;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -33,6 +34,10 @@ import io.vertx.core.http.WebSocketBase;
  * queued is reported to {@link OutboundMemory}, which bounds the node as a whole.
  */
 final class WebSocketTransport implements Transport, EventLoops.Flushable {
+
+    /** A ping frame with payload "hb"; control frames may go between any two whole frames. */
+    private static final ByteBuf PING = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(4).writeBytes(new byte[] { (byte) 0x89, 2, 'h', 'b' }));
 
     private final WebSocketConnection connection;
     private final Channel channel;
@@ -107,6 +112,18 @@ final class WebSocketTransport implements Transport, EventLoops.Flushable {
             return;
         }
         writeNow(wire.retainedDuplicate());
+    }
+
+    /** Sends a WebSocket ping (the shared bytes of one ping frame); any thread. */
+    void ping() {
+        if (closed.get()) {
+            return;
+        }
+        if (turn.loop().inEventLoop()) {
+            writeNow(PING.duplicate());
+        } else {
+            turn.loop().execute(() -> writeNow(PING.duplicate()));
+        }
     }
 
     private void drainCrossing() {
