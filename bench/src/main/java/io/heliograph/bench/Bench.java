@@ -52,6 +52,7 @@ public final class Bench {
                 case "w1" -> FanOutWorkload.run(FanOutWorkload.W1, args);
                 case "w2" -> FanOutWorkload.run(FanOutWorkload.W2, args);
                 case "w3" -> IdleWorkload.run(args);
+                case "slow" -> SlowConsumersWorkload.run(args);
                 case "kafka" -> KafkaWorkload.run(args);
                 default -> throw new IllegalArgumentException("unknown workload '" + argv[0] + "'");
             };
