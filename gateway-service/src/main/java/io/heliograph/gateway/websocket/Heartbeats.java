@@ -41,8 +41,8 @@ public class Heartbeats {
 
     /**
      * Pings go out in slices, each session in the same slice every time: pinging every session at
-     * once put one write and one flush per connection on the event loops in the same instant, a
-     * burst that showed up as the periodic tail in the fan-out latency (docs/benchmarks.md).
+     * once puts one task, one write and one flush (a syscall) per connection on the event loops in
+     * the same instant, a periodic burst in front of whatever fan-out is queued behind it.
      */
     void start(@Observes StartupEvent event) {
         long period = Math.max(1, config.heartbeat().toMillis() / SLICES);
