@@ -68,6 +68,7 @@ public final class Bench {
                 case "w1" -> FanOutWorkload.run(FanOutWorkload.W1, args);
                 case "w2" -> FanOutWorkload.run(FanOutWorkload.W2, args);
                 case "w3" -> IdleWorkload.run(args);
+                case "slow" -> SlowConsumersWorkload.run(args);
                 case "kafka" -> KafkaWorkload.run(args);
                 case "publish" -> PublishWorkload.run(args);
                 case "churn" -> ChurnWorkload.run(args);

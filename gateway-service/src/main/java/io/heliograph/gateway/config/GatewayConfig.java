@@ -3,6 +3,7 @@ package io.heliograph.gateway.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import io.heliograph.gateway.auth.ClientAddress.TrustedProxy;
 import io.smallrye.config.ConfigMapping;
@@ -39,6 +40,31 @@ public interface GatewayConfig {
     /** Bytes queued for one connection before it counts as a slow consumer and is closed with 4009. */
     @WithDefault("1048576")
     long outboundBufferBytes();
+
+    /**
+     * Bytes queued for all connections of this node together before the connections holding the
+     * most are closed with 4009; unset means {@code outbound-node-fraction} of the JVM's direct memory.
+     */
+    OptionalLong outboundNodeBytes();
+
+    /** Share of the JVM's maximum direct memory that the node-wide outbound bound is when {@code outbound-node-bytes} is unset. */
+    @WithDefault("0.25")
+    double outboundNodeFraction();
+
+    /**
+     * How long a connection closed as a slow consumer keeps its socket for the close frame to get
+     * through; then the socket is closed and what it still had queued is released.
+     */
+    @WithDefault("2s")
+    Duration slowConsumerCloseGrace();
+
+    /** Kernel send buffer (SO_SNDBUF) of every connection: small, so a client that stops reading shows up as queued bytes here. */
+    @WithDefault("65536")
+    int sendBufferBytes();
+
+    /** An event loop that has not run a task for this long makes the node not-live (the orchestrator restarts it). */
+    @WithDefault("10s")
+    Duration eventLoopStallLimit();
 
     /** Connections accepted from one client IP address: WebSockets, open SSE streams and waiting long-polls together. */
     @WithDefault("1000")

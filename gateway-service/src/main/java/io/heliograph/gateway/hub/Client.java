@@ -235,23 +235,33 @@ public final class Client {
         return left;
     }
 
-    /** A frame from the broker. Called on the broker's thread: must not block. */
-    void deliver(String channel, FramePosition position, String frame) {
+    /**
+     * A frame from the fan-out: on the transport's event loop when it has one, otherwise on the
+     * broker's thread. Must not block. The fast path (subscribed, no history read running, the next
+     * offset) hands the shared frame straight to the transport.
+     */
+    void deliver(String channel, Frame frame) {
         synchronized (this) {
             ChannelState state = channels.get(channel);
             if (state == null) {
                 return;
             }
+            FramePosition position = frame.position();
             if (!position.isEvent()) {
-                send(frame); // presence join / leave: no position to keep
+                transport.write(frame); // presence join / leave: no position to keep
                 return;
             }
             if (state.buffer != null) {
-                state.buffer.add(frame);
+                state.buffer.add(frame.text());
                 return;
             }
-            accept(channel, state, position, frame);
+            accept(channel, state, position, frame.text(), frame);
         }
+    }
+
+    /** The event loop the transport writes on, or null (see {@link Transport#loop()}). */
+    io.netty.util.concurrent.EventExecutor loop() {
+        return transport.loop();
     }
 
     /**
@@ -260,6 +270,15 @@ public final class Client {
      * is the next one, and a recovery from {"", 0} reads the new epoch from offset 1.
      */
     private void accept(String channel, ChannelState state, FramePosition position, String frame) {
+        accept(channel, state, position, frame, null);
+    }
+
+    /**
+     * Writes an event frame if it is the next one; starts a recovery on a gap. {@code live} is the
+     * fanned-out frame when there is one (written shared), null for frames read from history.
+     * Caller holds the lock.
+     */
+    private void accept(String channel, ChannelState state, FramePosition position, String frame, Frame live) {
         boolean sameEpoch = position.epoch().equals(state.epoch);
         if (sameEpoch && position.offset() <= state.offset) {
             return; // already written
@@ -267,7 +286,11 @@ public final class Client {
         if ((sameEpoch && position.offset() == state.offset + 1) || (!sameEpoch && position.offset() == 1)) {
             state.epoch = position.epoch();
             state.offset = position.offset();
-            send(frame);
+            if (live != null) {
+                transport.write(live);
+            } else {
+                send(frame);
+            }
             return;
         }
         state.buffer = new ArrayList<>();

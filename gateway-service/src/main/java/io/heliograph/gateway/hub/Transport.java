@@ -1,6 +1,7 @@
 package io.heliograph.gateway.hub;
 
 import io.heliograph.gateway.protocol.CloseCodes;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
  * How frames reach one client: a WebSocket, an SSE stream or a long-poll request.
@@ -12,6 +13,22 @@ import io.heliograph.gateway.protocol.CloseCodes;
 public interface Transport {
 
     void write(String frame);
+
+    /**
+     * A frame fanned out by the hub. When {@link #loop()} is not null this is called on that loop,
+     * in the same order as {@link #write(String)} calls made on it.
+     */
+    default void write(Frame frame) {
+        write(frame.text());
+    }
+
+    /**
+     * The event loop this transport writes on, for the hub to deliver fanned-out frames there in
+     * one task per Redis read burst; null when frames may be handed over from any thread.
+     */
+    default EventExecutor loop() {
+        return null;
+    }
 
     void close(CloseCodes code);
 

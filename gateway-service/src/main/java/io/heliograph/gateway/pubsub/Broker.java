@@ -1,12 +1,13 @@
 package io.heliograph.gateway.pubsub;
 
+import io.netty.buffer.ByteBuf;
 import io.smallrye.mutiny.Uni;
 
 /**
  * This node's subscription to Redis Pub/Sub (one dedicated connection; Centrifuge calls it the broker).
  *
  * <p>Guarantees: frames of one channel reach the {@link Listener} in the order Redis published
- * them, on one thread at a time. Pub/Sub is at most once: frames published while the connection
+ * them, on one thread at a time, the event loop of the subscriber connection. Pub/Sub is at most once: frames published while the connection
  * is down are lost to it, so after every reconnect the broker resubscribes everything and calls
  * {@link Listener#onResubscribed()}, and the listener recovers the gap from history.
  */
@@ -15,8 +16,11 @@ public interface Broker {
     /** Receives what the broker reads. Implementations must not block. */
     interface Listener {
 
-        /** A frame published on {@code channel}, exactly as Redis delivered it. */
-        void onFrame(String channel, String frame);
+        /**
+         * A frame published on {@code channel}: its text, and its bytes exactly as Redis delivered
+         * them (valid only during the call; the listener copies what it keeps).
+         */
+        void onFrame(String channel, String frame, ByteBuf bytes);
 
         /** The connection came back and every wanted channel is subscribed again. */
         void onResubscribed();

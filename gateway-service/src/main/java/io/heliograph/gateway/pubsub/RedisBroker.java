@@ -129,7 +129,8 @@ public class RedisBroker implements Broker {
         String channel = ChannelName.fromPubSubChannel(message.get(1).toString());
         Listener l = listener;
         if (channel != null && l != null) {
-            l.onFrame(channel, message.get(2).toString());
+            io.vertx.redis.client.Response payload = message.get(2).getDelegate();
+            l.onFrame(channel, payload.toString(), payload.toBuffer().getByteBuf());
         }
     }
 

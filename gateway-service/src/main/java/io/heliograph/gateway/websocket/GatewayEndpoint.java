@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 import io.heliograph.gateway.config.GatewayConfig;
 import io.heliograph.core.config.NodeId;
 import io.heliograph.gateway.hub.Client;
+import io.heliograph.gateway.hub.EventLoops;
 import io.heliograph.gateway.hub.Hub;
 import io.heliograph.gateway.limit.ConnectionCap;
 import io.heliograph.gateway.limit.TokenBucket;
@@ -24,7 +25,6 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /** {@code GET /ws}: the WebSocket protocol of PROTOCOL.md section 4. Every callback runs on the event loop. */
@@ -40,9 +40,13 @@ public class GatewayEndpoint {
     private final ChannelHistory history;
     private final Commands commands;
     private final Presence presence;
+    private final EventLoops loops;
+    private final OutboundMemory memory;
 
     public GatewayEndpoint(GatewayConfig config, NodeId node, Sessions sessions, Hub hub, ChannelHistory history,
-            Commands commands, Presence presence) {
+            Commands commands, Presence presence, EventLoops loops, OutboundMemory memory) {
+        this.loops = loops;
+        this.memory = memory;
         this.config = config;
         this.node = node;
         this.sessions = sessions;
@@ -59,8 +63,8 @@ public class GatewayEndpoint {
         String user = connection.userData().get(UpgradeCheck.SUBJECT);
         String expires = connection.userData().get(UpgradeCheck.EXPIRES);
         String address = connection.userData().get(UpgradeCheck.ADDRESS);
-        WebSocketTransport transport = new WebSocketTransport(connection, Vertx.currentContext(),
-                config.outboundBufferBytes(), () -> {
+        WebSocketTransport transport = new WebSocketTransport(connection, loops, memory,
+                config.outboundBufferBytes(), config.slowConsumerCloseGrace(), () -> {
                     sessions.slowConsumerClosed();
                     commands.drop(connection.id());
                 });
@@ -140,7 +144,7 @@ public class GatewayEndpoint {
         Session session = sessions.get(connection.id());
         if (session != null) {
             commands.refuse(session, null, ErrorCode.INTERNAL, "the server failed to handle a frame");
-        } else {
+        } else if (connection.isOpen()) {
             connection.close(CloseCodes.INTERNAL.reason()).subscribe().with(x -> { }, x -> { });
         }
     }

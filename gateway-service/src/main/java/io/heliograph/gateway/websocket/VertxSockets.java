@@ -4,6 +4,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.WebSocketBase;
@@ -13,9 +15,10 @@ import io.vertx.core.net.impl.ConnectionBase;
  * Reaches the Vert.x WebSocket and the Netty channel under a websockets-next connection.
  * websockets-next has no public way to see whether a connection's outbound buffer is full (what
  * slow-consumer detection needs), and its send path encodes the text and flushes the socket once per
- * frame per connection: at broadcast rates that is a syscall per delivery, which is what limits a
- * 2-core gateway. Kept in this one class so an upgrade that changes the internals breaks in one place,
- * and loudly, at the first connection.
+ * frame per connection: at broadcast rates that is a copy and a syscall per delivery, which is what
+ * limits a 2-core gateway. Every reach into internals is in this one class, resolved by
+ * {@link #verify()} when the HTTP server starts (so an upgrade that changes them fails the start,
+ * loudly), and covered by {@code VertxSocketsTest}.
  */
 final class VertxSockets {
 
@@ -43,6 +46,25 @@ final class VertxSockets {
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("Vert.x internals changed: " + type + "." + name + " not found", e);
         }
+    }
+
+    /** Resolves every internal this class needs; throws when an upgrade moved one. */
+    static void verify() {
+        if (WEB_SOCKET == null || CONNECTION == null || !ConnectionBase.class.isAssignableFrom(CONNECTION.getType())) {
+            throw new IllegalStateException("Vert.x internals changed: WebSocketImplBase.conn is not a ConnectionBase");
+        }
+    }
+
+    /**
+     * The context of the channel's WebSocket frame encoder: a buffer written from there is already a
+     * whole frame and goes to the socket as is.
+     */
+    static ChannelHandlerContext encoder(ChannelPipeline pipeline) {
+        ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
+        if (encoder == null) {
+            throw new IllegalStateException("Vert.x internals changed: no WebSocketFrameEncoder in " + pipeline.names());
+        }
+        return encoder;
     }
 
     static WebSocketBase of(WebSocketConnection connection) {

@@ -1,67 +1,89 @@
 package io.heliograph.gateway.websocket;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
+import io.heliograph.gateway.hub.EventLoops;
+import io.heliograph.gateway.hub.Frame;
 import io.heliograph.gateway.hub.Transport;
 import io.heliograph.gateway.protocol.CloseCodes;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.VoidChannelPromise;
+import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.vertx.core.Context;
 import io.vertx.core.http.WebSocketBase;
 
 /**
  * {@link Transport} over a websockets-next connection, written through its Netty channel.
  *
- * <p>Every write goes through one queue drained on the connection's own event loop, so frames keep
- * the order of the calls whatever thread makes them. A drain writes every queued frame and flushes
- * the socket once (flush consolidation: one syscall per connection per event-loop turn, not one
- * per frame), and a frame fanned out to many connections is UTF-8 encoded once per thread, not once
- * per connection ({@link #encode}).
+ * <p>Fast path (a fanned-out frame, on the connection's own event loop): the shared encoded frame
+ * is queued as a {@code retainedDuplicate()} past the WebSocket encoder, with no copy, queue, lock
+ * or task of its own, and the socket is flushed once at the end of the loop turn
+ * ({@link EventLoops.Turn}). Writes from other threads (replies and recovered frames completing on
+ * a Redis callback) cross to the loop through a queue; while that queue holds anything, fast-path
+ * frames queue behind it, so frames keep the order of the calls.
  *
  * <p>The connection's Netty outbound buffer has {@code outbound-buffer-bytes} as its high water
- * mark: a client that does not read fills it, is closed with 4009 and its queue is dropped, so its
- * memory is released.
+ * mark: a client that does not read fills it and is closed with 4009. What every connection has
+ * queued is reported to {@link OutboundMemory}, which bounds the node as a whole.
  */
-final class WebSocketTransport implements Transport {
+final class WebSocketTransport implements Transport, EventLoops.Flushable {
 
-    /** The last frame encoded on this thread: fan-out writes one String instance to every subscriber. */
-    private static final ThreadLocal<Object[]> LAST_ENCODED = ThreadLocal.withInitial(() -> new Object[2]);
+    /** A ping frame with payload "hb"; control frames may go between any two whole frames. */
+    private static final ByteBuf PING = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(4).writeBytes(new byte[] { (byte) 0x89, 2, 'h', 'b' }));
 
     private final WebSocketConnection connection;
-    private final WebSocketBase socket;
-    private final ChannelHandlerContext channel;
-    private final Context context;
-    private final long limit;
+    private final Channel channel;
+    /** Writes from here skip the WebSocket encoder: the buffers are whole frames already. */
+    private final ChannelHandlerContext encoder;
+    private final EventLoops.Turn turn;
+    /**
+     * A void promise that does not fire {@code exceptionCaught}: when a slow consumer's socket is
+     * closed, every frame still queued fails, and the channel's own void promise would report each
+     * one as an error of the connection.
+     */
+    private final VoidChannelPromise quiet;
+    private final OutboundMemory memory;
     private final Runnable onSlowConsumer;
-    private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicLong queued = new AtomicLong();
+    private final long closeGraceMillis;
+    private final ConcurrentLinkedQueue<String> crossing = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Loop-confined: queued for this turn's flush. */
+    private boolean dirty;
+    /** Loop-confined: the pending bytes last reported to {@link #memory}. */
+    private long reported;
 
-    WebSocketTransport(WebSocketConnection connection, Context context, long limit, Runnable onSlowConsumer) {
+    WebSocketTransport(WebSocketConnection connection, EventLoops loops, OutboundMemory memory, long limit,
+            Duration closeGrace, Runnable onSlowConsumer) {
+        this.closeGraceMillis = closeGrace.toMillis();
         this.connection = connection;
-        this.socket = VertxSockets.of(connection);
-        this.socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, limit));
-        this.channel = VertxSockets.context(socket);
-        this.context = context;
-        this.limit = limit;
+        WebSocketBase socket = VertxSockets.of(connection);
+        socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, limit));
+        this.channel = VertxSockets.context(socket).channel();
+        this.encoder = VertxSockets.encoder(channel.pipeline());
+        this.quiet = new VoidChannelPromise(channel, false);
+        int loop = loops.indexOf(channel.eventLoop());
+        if (loop < 0) {
+            throw new IllegalStateException("a WebSocket on an event loop Vert.x does not list: " + channel.eventLoop());
+        }
+        this.turn = loops.turn(loop);
+        this.memory = memory;
         this.onSlowConsumer = onSlowConsumer;
+        memory.register(this);
+        channel.closeFuture().addListener(f -> released());
     }
 
-    static byte[] encode(String frame) {
-        Object[] last = LAST_ENCODED.get();
-        if (last[0] == frame) {
-            return (byte[]) last[1];
-        }
-        byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
-        last[0] = frame;
-        last[1] = bytes;
-        return bytes;
+    @Override
+    public EventExecutor loop() {
+        return turn.loop();
     }
 
     @Override
@@ -69,41 +91,96 @@ final class WebSocketTransport implements Transport {
         if (closed.get()) {
             return;
         }
-        byte[] bytes = encode(frame);
-        if (queued.addAndGet(bytes.length) > limit) {
+        if (crossing.isEmpty() && turn.loop().inEventLoop()) {
+            writeNow(Frame.webSocketText(frame));
+            return;
+        }
+        crossing.add(frame);
+        if (scheduled.compareAndSet(false, true)) {
+            turn.loop().execute(this::drainCrossing);
+        }
+    }
+
+    @Override
+    public void write(Frame frame) {
+        if (closed.get()) {
+            return;
+        }
+        ByteBuf wire = frame.wire();
+        if (wire == null || !crossing.isEmpty() || !turn.loop().inEventLoop()) {
+            write(frame.text());
+            return;
+        }
+        writeNow(wire.retainedDuplicate());
+    }
+
+    /** Sends a WebSocket ping (the shared bytes of one ping frame); any thread. */
+    void ping() {
+        if (closed.get()) {
+            return;
+        }
+        if (turn.loop().inEventLoop()) {
+            writeNow(PING.duplicate());
+        } else {
+            turn.loop().execute(() -> writeNow(PING.duplicate()));
+        }
+    }
+
+    private void drainCrossing() {
+        scheduled.set(false);
+        String frame;
+        while ((frame = crossing.poll()) != null) {
+            writeNow(Frame.webSocketText(frame));
+        }
+    }
+
+    /** On the loop: queues one whole frame, or closes the connection as a slow consumer. */
+    private void writeNow(ByteBuf frame) {
+        if (!channel.isActive()) {
+            frame.release();
+            crossing.clear();
+            return;
+        }
+        if (!channel.isWritable()) {
+            frame.release();
             slowConsumer();
             return;
         }
-        queue.add(bytes);
-        if (scheduled.compareAndSet(false, true)) {
-            context.runOnContext(v -> flush());
+        encoder.write(frame, quiet);
+        if (!dirty) {
+            dirty = true;
+            turn.flushLater(this);
         }
     }
 
-    private void flush() {
-        scheduled.set(false);
-        boolean wrote = false;
-        byte[] bytes;
-        while ((bytes = queue.poll()) != null) {
-            queued.addAndGet(-bytes.length);
-            if (!channel.channel().isActive()) {
-                queue.clear();
-                return;
-            }
-            if (!channel.channel().isWritable()) {
-                slowConsumer();
-                return;
-            }
-            // Each connection wraps the shared bytes (no copy); Netty releases the wrapper once written.
-            channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)), channel.voidPromise());
-            wrote = true;
-        }
-        if (wrote) {
-            channel.flush();
+    @Override
+    public void flushNow() {
+        dirty = false;
+        encoder.flush();
+        long now = pending();
+        if (now != reported) {
+            long delta = now - reported;
+            reported = now;
+            memory.changed(delta);
         }
     }
 
-    private void slowConsumer() {
+    /** Bytes queued in Netty for this connection, framing overhead included. Any thread. */
+    long pending() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
+    /** On the loop, once the channel closed: its queued buffers are released. */
+    private void released() {
+        memory.changed(-reported);
+        reported = 0;
+        memory.unregister(this);
+        crossing.clear();
+    }
+
+    /** Closes with 4009; used by the per-connection limit and by {@link OutboundMemory}. */
+    void slowConsumer() {
         if (!closed.get()) {
             onSlowConsumer.run();
             close(CloseCodes.SLOW_CONSUMER);
@@ -111,8 +188,8 @@ final class WebSocketTransport implements Transport {
     }
 
     /**
-     * A slow consumer's queue is dropped at once (that is the point of closing it); any other close
-     * first writes what is queued, so the client sees the error that explains the close.
+     * A slow consumer's not-yet-written frames are dropped at once (that is the point of closing it);
+     * any other close first writes what is queued, so the client sees the error that explains it.
      */
     @Override
     public void close(CloseCodes code) {
@@ -120,12 +197,17 @@ final class WebSocketTransport implements Transport {
             return;
         }
         if (code == CloseCodes.SLOW_CONSUMER) {
-            queue.clear();
+            crossing.clear();
             connection.close(code.reason()).subscribe().with(x -> { }, x -> { });
+            // The close frame queues behind what the client is not reading, and Vert.x closes the
+            // socket only once it was written: without this the socket and its buffers stay forever.
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, closeGraceMillis, TimeUnit.MILLISECONDS);
             return;
         }
-        context.runOnContext(v -> {
-            flush();
+        turn.loop().execute(() -> {
+            drainCrossing();
             connection.close(code.reason()).subscribe().with(x -> { }, x -> { });
         });
     }

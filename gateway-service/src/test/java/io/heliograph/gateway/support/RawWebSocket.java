@@ -16,9 +16,17 @@ public final class RawWebSocket implements AutoCloseable {
 
     private final Socket socket;
 
+    /** With the operating system's default receive buffer, as an ordinary client has. */
+    public RawWebSocket(URI base) throws IOException {
+        this(base, 0);
+    }
+
+    /** With a receive buffer of {@code receiveBuffer} bytes (0: the system default). */
     public RawWebSocket(URI base, int receiveBuffer) throws IOException {
         socket = new Socket();
-        socket.setReceiveBufferSize(receiveBuffer);
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
         OutputStream out = socket.getOutputStream();
         out.write(("GET /ws HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
@@ -72,6 +80,36 @@ public final class RawWebSocket implements AutoCloseable {
             out.write(payload[i] ^ mask[i % 4]);
         }
         out.flush();
+    }
+
+    /**
+     * Starts reading again: skips every frame until the server closes the connection, and returns the
+     * code of its close frame, 1006 when the socket ended without one, or -1 when it is still open
+     * after {@code timeoutMillis} of silence.
+     */
+    public int readUntilClosed(int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 65536));
+        try {
+            while (true) {
+                int first = in.readUnsignedByte();
+                int second = in.readUnsignedByte();
+                long length = second & 0x7F;
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                if ((first & 0x0F) == 0x8) {
+                    return length >= 2 ? in.readUnsignedShort() : 1005;
+                }
+                in.skipNBytes(length);
+            }
+        } catch (java.io.EOFException | java.net.SocketException e) {
+            return 1006;
+        } catch (java.net.SocketTimeoutException e) {
+            return -1;
+        }
     }
 
     @Override
