@@ -55,7 +55,7 @@ class RedisDownTest {
     }
 
     static io.restassured.response.ValidatableResponse publish(Object body, String path) {
-        return crud().contentType(ContentType.JSON).header("Authorization", "Bearer " + Channels.KEY).body(body)
+        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + Channels.KEY).body(body)
                 .post(path).then();
     }
 
