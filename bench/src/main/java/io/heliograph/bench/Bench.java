@@ -61,12 +61,12 @@ public final class Bench {
         try {
             Args args = new Args(argv, 1);
             status = switch (argv[0]) {
+                case "compare" -> Compare.run(args, argv);
                 case "w0" -> FanOutWorkload.run(FanOutWorkload.W0, args);
                 case "w1" -> FanOutWorkload.run(FanOutWorkload.W1, args);
                 case "w2" -> FanOutWorkload.run(FanOutWorkload.W2, args);
                 case "w3" -> IdleWorkload.run(args);
                 case "kafka" -> KafkaWorkload.run(args);
-                case "compare" -> Compare.run(args, argv);
                 default -> throw new IllegalArgumentException("unknown workload '" + argv[0] + "'");
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
