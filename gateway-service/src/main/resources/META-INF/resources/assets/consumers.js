@@ -2,6 +2,10 @@
 // live, the consumer instances, and a form that produces a test message or a CSV batch.
 import { shell, hg, h, fill, fmt, config, fetchJson, toast } from '/assets/app.js';
 
+// The producer API is a write API: it needs the monitor's producer key (./heliograph up prints where
+// it is). The page keeps it in this browser only.
+const PRODUCER_KEY_STORE = 'heliograph.producerKey';
+
 const LOG_ROWS = 100;
 const STATUS_LABEL = { RECEIVED: 'received', PROCESSING: 'processing', PROCESSED: 'processed', FAILED: 'failed' };
 
@@ -163,10 +167,6 @@ follow('consumer.events', onRecordEvent, 4 * LOG_ROWS).then((ok) => {
 fetchJson(`${api}/api/stats`).then((s) => { if (!stats) { stats = s; renderStats(); } }).catch(() => {});
 
 // ---- the producer form
-
-// The producer API is a write API: it needs the monitor's producer key (./heliograph up prints where
-// it is). The page keeps it in this browser only.
-const PRODUCER_KEY_STORE = 'heliograph.producerKey';
 
 function buildForm() {
   const topic = h('input', { id: 'produce-topic', value: 'transactions_topic', spellcheck: 'false' });
