@@ -112,6 +112,11 @@ final class Compare {
         Path gatewayJar = gatewayCopy(options, repo);
         String gatewayLabel = options.gatewayLabel().isEmpty() ? describeSource(options.gatewayApp()) : options.gatewayLabel();
         String redisUrl = args.string("redis", System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+        if (java.net.URI.create(redisUrl).getUserInfo() != null) {
+            throw new IllegalArgumentException("--redis " + redisUrl.replaceAll("//[^@/]*@", "//***@")
+                    + " has a password and the floor speaks no AUTH: run bench/run.sh compare without --redis "
+                    + "(it starts a private Redis) or give a Redis without a password");
+        }
 
         Map<String, Map<ServerProcess.Kind, List<Figures>>> results = new LinkedHashMap<>();
         Map<ServerProcess.Kind, String> runtime = new LinkedHashMap<>();

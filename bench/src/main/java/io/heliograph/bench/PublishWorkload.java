@@ -193,6 +193,15 @@ final class PublishWorkload {
         }
     }
 
+    /** The password in a {@code redis://[user]:password@host} URL, or null. */
+    private static String redisPassword(URI redisUrl) {
+        String info = redisUrl.getUserInfo();
+        if (info == null || info.isEmpty()) {
+            return null;
+        }
+        return info.contains(":") ? info.substring(info.indexOf(':') + 1) : info;
+    }
+
     /** redis-benchmark running the publish script (EVALSHA) on one throwaway channel; "n/a" without redis-benchmark. */
     private static String redisCeiling(URI redisUrl, int clients, int pipeline, int eventsPerCall, String data) {
         RedisScript script = RedisScript.load(RedisScript.PUBLISH);
@@ -200,8 +209,13 @@ final class PublishWorkload {
         String port = Integer.toString(redisUrl.getPort() > 0 ? redisUrl.getPort() : 6379);
         String channel = "recipes.bench-ceiling";
         try {
-            Process load = new ProcessBuilder("redis-cli", "-h", host, "-p", port, "SCRIPT", "LOAD", script.source())
-                    .redirectErrorStream(true).start();
+            String password = redisPassword(redisUrl);
+            ProcessBuilder loader = new ProcessBuilder("redis-cli", "-h", host, "-p", port, "SCRIPT", "LOAD", script.source())
+                    .redirectErrorStream(true);
+            if (password != null) {
+                loader.environment().put("REDISCLI_AUTH", password);
+            }
+            Process load = loader.start();
             load.getInputStream().readAllBytes();
             load.waitFor(20, TimeUnit.SECONDS);
             String envelope = "{\"specversion\":\"1.0\",\"id\":\"ceiling\",\"source\":\"/bench\",\"type\":\"bench\","
@@ -214,6 +228,10 @@ final class PublishWorkload {
             for (int i = 0; i < eventsPerCall; i++) {
                 command.add(envelope);
                 command.add("0");
+            }
+            if (password != null) {
+                // redis-benchmark reads no REDISCLI_AUTH; a loopback benchmark may show it in ps
+                command.addAll(1, List.of("-a", password));
             }
             Process bench = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -329,7 +329,7 @@ public final class Churn {
     public static List<String> leaks(String redisUrl, List<String> channels, List<URI> gateways) throws IOException {
         List<String> leaks = new ArrayList<>();
         URI redis = URI.create(redisUrl);
-        try (Resp resp = new Resp(redis.getHost(), redis.getPort() > 0 ? redis.getPort() : 6379)) {
+        try (Resp resp = new Resp(redis.getHost(), redis.getPort() > 0 ? redis.getPort() : 6379, redis.getUserInfo())) {
             for (String channel : channels) {
                 long members = resp.integer("ZCARD", "hg:{" + channel + "}:presence");
                 if (members > 0) {
@@ -405,11 +405,18 @@ public final class Churn {
         private final Socket socket;
         private final InputStream in;
 
-        Resp(String host, int port) throws IOException {
+        /** {@code userInfo} as in a Redis URL ({@code :password} or {@code user:password}), or null for no AUTH. */
+        Resp(String host, int port, String userInfo) throws IOException {
             socket = new Socket();
             socket.connect(new InetSocketAddress(host, port), 5000);
             socket.setSoTimeout(10_000);
             in = new java.io.BufferedInputStream(socket.getInputStream());
+            if (userInfo != null && !userInfo.isEmpty()) {
+                int colon = userInfo.indexOf(':');
+                String password = colon < 0 ? userInfo : userInfo.substring(colon + 1);
+                String user = colon <= 0 ? null : userInfo.substring(0, colon);
+                send(user == null ? new String[] {"AUTH", password} : new String[] {"AUTH", user, password});
+            }
         }
 
         long integer(String... command) throws IOException {

@@ -158,6 +158,30 @@ class DockerComposeTest {
         assertThat(nginx.locations()).noneMatch(l -> l.equals("/") || l.contains("/q/"));
     }
 
+    @Test
+    void redisRequiresThePasswordOfDotEnvAndEveryServiceSendsIt() {
+        String password = "${HELIOGRAPH_REDIS_PASSWORD:?";
+        List<String> command = strings(services.get("redis").get("command"));
+        int requirepass = command.indexOf("--requirepass");
+        assertThat(requirepass).as("redis-server --requirepass").isNotNegative();
+        assertThat(command.get(requirepass + 1)).as("the password is required from .env, never defaulted").startsWith(password);
+        assertThat(services.get("redis").get("healthcheck").toString()).as("the healthcheck authenticates")
+                .contains("REDISCLI_AUTH");
+        services.forEach((name, service) -> {
+            Object env = service.get("environment");
+            if (env != null && map(env).containsKey("QUARKUS_REDIS_HOSTS")) {
+                assertThat((String) map(env).get("QUARKUS_REDIS_HOSTS")).as("%s Redis URL", name)
+                        .startsWith("redis://default:" + password).endsWith("@redis:6379");
+            }
+        });
+        assertThat(services).as("services with a Redis URL")
+                .allSatisfy((name, service) -> {
+                    if (String.valueOf(service.get("image")).startsWith("heliograph/")) {
+                        assertThat(environment(name)).as("%s", name).containsKey("QUARKUS_REDIS_HOSTS");
+                    }
+                });
+    }
+
     private static Path balancerConfig() {
         for (String volume : strings(services.get("lb").get("volumes"))) {
             String[] parts = volume.split(":");
