@@ -48,7 +48,11 @@ test('WebSocket blocked: fallback to SSE, then back to WebSocket, every event on
   await waitForIndicator(page, 'open', 90_000);
   assert.equal(await page.evaluate(() => window.heliograph.transport), 'ws');
   await send(6, 10);
-  await eventually(async () => (await page.evaluate(() => window.received.length)) >= 10, { message: 'events over WebSocket' });
+  await eventually(async () => (await page.evaluate(() => window.received.length)) >= 10, { message: 'events over WebSocket' })
+    .catch(async (e) => {
+      const seen = await page.evaluate(() => ({ n: window.received.map((r) => `${r.n}@${r.offset}`), transports: window.transports }));
+      throw new Error(`${e.message}; received ${seen.n.join(' ')}; transports ${seen.transports.join(' -> ')}`);
+    });
   await page.waitForTimeout(1000); // a late duplicate would show up now
   const received = await page.evaluate(() => window.received);
   assert.deepEqual(received.map((e) => e.n), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);

@@ -40,7 +40,11 @@ test('gateway-2 is killed and restarted: reconnect with resume, every event exac
   assert.equal(await page.getAttribute('#conn', 'data-node'), 'gateway-2', 'back on its own gateway');
   await send(21, 25);
 
-  await eventually(async () => (await page.evaluate(() => window.received.length)) >= 25, { timeout: 60_000, message: 'all 25 events' });
+  await eventually(async () => (await page.evaluate(() => window.received.length)) >= 25, { timeout: 60_000, message: 'all 25 events' })
+    .catch(async (e) => {
+      const seen = await page.evaluate(() => ({ n: window.received.map((r) => `${r.n}@${r.offset}`), states: window.states }));
+      throw new Error(`${e.message}; received ${seen.n.join(' ')}; states ${seen.states.join(', ')}`);
+    });
   await new Promise((r) => setTimeout(r, 1000)); // a late duplicate would show up now
   const final = await page.evaluate(() => window.received);
   assert.deepEqual(final.map((e) => e.n), Array.from({ length: 25 }, (_, i) => i + 1), 'every event once, in order');
