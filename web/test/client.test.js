@@ -188,6 +188,39 @@ test('the server may ask for a resubscribe; the client sends since its last posi
   client.close();
 });
 
+test('a subscribe refused with unavailable (the gateway could not reach Redis) is tried again with backoff', async () => {
+  const { client, clock, ws } = await setup();
+  ws().welcome();
+  const onEvent = collector();
+  const errors = [];
+  client.on('error', (e) => errors.push(e.code));
+  client.subscribe('recipes.r1', onEvent);
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const cmd = ws().ops('subscribe').at(-1);
+    ws().receive({ op: 'error', id: cmd.id, code: 'unavailable', message: 'Redis is unreachable' });
+    assert.equal(ws().ops('subscribe').length, attempt, 'not at once: after a backoff delay');
+    await clock.advance(clock.nextDelay());
+    assert.equal(ws().ops('subscribe').length, attempt + 1, `retry ${attempt}`);
+  }
+  ws().subscribed('recipes.r1', { epoch: 'e1', offset: 0 });
+  ws().event('recipes.r1', 'e1', 1);
+  assert.deepEqual(onEvent.offsets(), [1]);
+  assert.deepEqual(errors, ['unavailable', 'unavailable'], 'each refusal is still reported');
+  client.close();
+});
+
+test('a subscribe refused for good (forbidden) is not retried', async () => {
+  const { client, clock, ws } = await setup();
+  ws().welcome();
+  client.on('error', () => {});
+  client.subscribe('user.bob', collector());
+  const cmd = ws().ops('subscribe').at(-1);
+  ws().receive({ op: 'error', id: cmd.id, code: 'forbidden', message: 'not your channel' });
+  await clock.advance(60_000);
+  assert.equal(ws().ops('subscribe').length, 1);
+  client.close();
+});
+
 test('ping every heartbeatMs; two missed pongs close the dead link and reconnect', async () => {
   const { client, clock, ws, WS } = await setup();
   ws().welcome('gateway-1', 1000);

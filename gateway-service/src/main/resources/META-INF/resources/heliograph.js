@@ -788,19 +788,33 @@ export class Heliograph {
     const cmd = { op: 'subscribe', channel };
     const pos = this.positions.get(channel);
     if (pos) cmd.since = { epoch: pos.epoch, offset: pos.offset };
+    const conn = this.#conn;
     this.#send(cmd, (reply) => this.#onSubscribed(channel, reply), (err) => {
       const entry = this.#channels.get(channel);
       if (!entry) return;
       if (err.code === 'disconnected') return; // resubscribed on the next welcome
       for (const h of entry.handlers) h.options.onError?.(err);
       this.#emit('error', { code: err.code, message: `subscribe ${channel}: ${err.message}`, channel });
+      // `unavailable`: the gateway could not reach Redis in time. The subscription is still
+      // wanted, so it is tried again on this connection with backoff (from `since`: nothing is lost).
+      if (err.code === 'unavailable') this.#retrySubscribe(channel, entry, conn);
     });
+  }
+
+  #retrySubscribe(channel, entry, conn) {
+    entry.retry ??= new Backoff({ random: this.backoff.random, base: 500, cap: 10000 });
+    const delay = entry.retry.next();
+    this.setTimeout(() => {
+      if (this.#conn !== conn || !conn || conn.dead || this.#channels.get(channel) !== entry || entry.confirmed) return;
+      this.#sendSubscribe(channel);
+    }, delay);
   }
 
   #onSubscribed(channel, reply) {
     const entry = this.#channels.get(channel);
     if (!entry) return;
     entry.confirmed = true;
+    entry.retry?.reset();
     const recovered = reply.recovered === true;
     if (!recovered) {
       if (reply.snapshot && typeof reply.snapshot === 'object') {

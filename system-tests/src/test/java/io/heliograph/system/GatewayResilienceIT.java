@@ -92,6 +92,45 @@ class GatewayResilienceIT {
         }
     }
 
+    /**
+     * A node that just started, or whose Redis is coming back, has no subscriber connection yet:
+     * a client arriving then is subscribed once the connection is up, not refused, and gets live
+     * events from then on (before, it got {@code unavailable} and a browser gave the channel up).
+     */
+    @Test
+    void aSubscribeWhileTheSubscriberConnectionIsDownWaitsForIt() throws Exception {
+        String channel = "recipes.it" + UUID.randomUUID().toString().substring(0, 8);
+        Vertx vertx = Vertx.vertx();
+        try (RedisServer redis = new RedisServer(true);
+                ServiceProcess gateway = Services.start("gateway-service", "it-early-subscribe-gw",
+                        ServiceProcess.env("QUARKUS_REDIS_HOSTS", redis.url(),
+                                "HELIOGRAPH_GATEWAY_REDIS_RECONNECT_CAP", "300ms",
+                                "HELIOGRAPH_GATEWAY_REDIS_SUBSCRIBE_TIMEOUT", "20s"))) {
+            RedisEventPublisher publisher = publisher(vertx, redis.url());
+            redis.stop();
+            long deadline = System.nanoTime() + Services.WAIT.toNanos();
+            while (gateway.status("/q/health/ready") != 503 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(gateway.status("/q/health/ready")).as("the subscriber connection is down").isEqualTo(503);
+            try (WsClient ws = Services.ws(gateway)) {
+                ws.next();
+                long id = ws.send(Map.of("op", "subscribe", "channel", channel));
+                List<JsonNode> early = ws.drain(Duration.ofSeconds(1));
+                assertThat(early).as("nothing answered while Redis is away").isEmpty();
+                redis.start();
+                JsonNode reply = ws.await(f -> f.path("id").asLong(-1) == id);
+                assertThat(reply.path("op").asText()).as(reply.toString()).isEqualTo("subscribed");
+                Published published = publishWithRetry(publisher, channel, 1);
+                JsonNode event = ws.next();
+                assertThat(event.path("op").asText()).as(event.toString()).isEqualTo("event");
+                assertThat(event.path("offset").asLong()).isEqualTo(published.offset());
+            }
+        } finally {
+            vertx.closeAndAwait();
+        }
+    }
+
     @Test
     void whenRedisLostItsDataClientsAreToldToResubscribe() throws Exception {
         String channel = "recipes.it" + UUID.randomUUID().toString().substring(0, 8);

@@ -145,4 +145,8 @@ public interface GatewayConfig {
     /** Longest delay between Redis subscriber reconnect attempts. */
     @WithDefault("5s")
     Duration redisReconnectCap();
+
+    /** How long a subscribe waits for Redis (and for the subscriber connection, while it is down) before failing with {@code unavailable}. */
+    @WithDefault("5s")
+    Duration redisSubscribeTimeout();
 }

@@ -10,6 +10,8 @@ import io.smallrye.mutiny.Uni;
  * them, on one thread at a time, the event loop of the subscriber connection. Pub/Sub is at most once: frames published while the connection
  * is down are lost to it, so after every reconnect the broker resubscribes everything and calls
  * {@link Listener#onResubscribed()}, and the listener recovers the gap from history.
+ * {@link #subscribe} and {@link #unsubscribe} reach Redis in the order they were called, from
+ * whatever threads: a caller that orders them (the hub, under its lock) gets that order in Redis.
  */
 public interface Broker {
 
@@ -28,7 +30,10 @@ public interface Broker {
 
     void listener(Listener listener);
 
-    /** Subscribes once Redis confirms; fails when Redis is unreachable. Idempotent. */
+    /**
+     * Subscribes once Redis confirms; while the subscriber connection is down it waits for it,
+     * and fails when Redis does not confirm in time. Idempotent.
+     */
     Uni<Void> subscribe(String channel);
 
     /** Unsubscribes (fire and forget while disconnected: nothing is wanted after a reconnect). */

@@ -1,9 +1,11 @@
 package io.heliograph.gateway.pubsub;
 
-import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +19,7 @@ import io.heliograph.core.config.HeliographConfig;
 import io.heliograph.gateway.config.GatewayConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -36,8 +39,18 @@ public class RedisBroker implements Broker {
     private final GatewayConfig config;
     private final boolean sharded;
     private final Redis client;
+    /**
+     * Where the subscriber connection lives and every command to it is written, in the order the
+     * calls were made. Vert.x writes a command at once when called on the connection's own event
+     * loop but queues it when called from another thread, so without this an UNSUBSCRIBE queued by
+     * one loop could reach Redis after a later SUBSCRIBE made on the connection's loop, leaving a
+     * channel the hub holds unsubscribed in Redis (its clients then got nothing, for good).
+     */
+    private final Context context;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final AtomicInteger attempts = new AtomicInteger();
+    /** Completes when the connection is up (and everything wanted is subscribed); replaced when it is lost. */
+    private final AtomicReference<CompletableFuture<RedisConnection>> up = new AtomicReference<>(new CompletableFuture<>());
     private volatile RedisConnection connection;
     private volatile Listener listener;
     private volatile boolean stopped;
@@ -58,10 +71,11 @@ public class RedisBroker implements Broker {
             options.setConnectionString(hosts.split(",")[0].trim());
         }
         this.client = Redis.createClient(vertx, options);
+        this.context = vertx.getDelegate().getOrCreateContext();
     }
 
     void start(@Observes StartupEvent event) {
-        connect(false);
+        context.runOnContext(v -> connect(false));
     }
 
     @Override
@@ -82,6 +96,7 @@ public class RedisBroker implements Broker {
                     : send(conn, sharded ? Command.SSUBSCRIBE : Command.SUBSCRIBE, channels);
             resubscribed.subscribe().with(ok -> {
                 connection = conn;
+                up.get().complete(conn);
                 attempts.set(0);
                 if (reconnect) {
                     LOG.infof("Redis subscriber reconnected; %d channels resubscribed", channels.size());
@@ -103,6 +118,7 @@ public class RedisBroker implements Broker {
     private void lost(RedisConnection conn) {
         if (connection == conn) {
             connection = null;
+            up.updateAndGet(f -> f.isDone() ? new CompletableFuture<>() : f);
         }
         if (!stopped) {
             LOG.warn("Redis subscriber connection lost; reconnecting");
@@ -114,7 +130,7 @@ public class RedisBroker implements Broker {
         int attempt = attempts.getAndIncrement();
         long base = config.redisReconnectBase().toMillis();
         long delay = Math.min(config.redisReconnectCap().toMillis(), base << Math.min(attempt, 16));
-        vertx.setTimer(Math.max(1, delay), id -> connect(reconnect));
+        vertx.setTimer(Math.max(1, delay), id -> context.runOnContext(v -> connect(reconnect)));
     }
 
     private void onMessage(Response message) {
@@ -138,11 +154,23 @@ public class RedisBroker implements Broker {
     public Uni<Void> subscribe(String channel) {
         wanted.add(channel);
         RedisConnection conn = connection;
-        if (conn == null) {
-            return Uni.createFrom().failure(new IllegalStateException("Redis is unreachable"));
-        }
-        return send(conn, sharded ? Command.SSUBSCRIBE : Command.SUBSCRIBE, Set.of(channel))
-                .ifNoItem().after(Duration.ofSeconds(5)).fail();
+        // Not connected yet (a node that just started, or Redis coming back): wait for the
+        // connection instead of failing a client that merely arrived first. SUBSCRIBE is sent
+        // even then, since the resubscription may have copied `wanted` before this channel.
+        Uni<RedisConnection> connected = conn != null ? Uni.createFrom().item(conn)
+                : Uni.createFrom().emitter(e -> up.get().whenComplete((c, failure) -> {
+                    // an emitter, so that a timed-out waiter cannot cancel the shared future
+                    if (failure != null) {
+                        e.fail(failure);
+                    } else {
+                        e.complete(c);
+                    }
+                }));
+        return connected
+                .chain(c -> send(c, sharded ? Command.SSUBSCRIBE : Command.SUBSCRIBE, Set.of(channel)))
+                .ifNoItem().after(config.redisSubscribeTimeout())
+                .failWith(() -> new IllegalStateException("Redis did not confirm the subscription within "
+                        + config.redisSubscribeTimeout().toMillis() + " ms"));
     }
 
     @Override
@@ -155,16 +183,38 @@ public class RedisBroker implements Broker {
         }
     }
 
-    /** One command for all channels; one per channel in sharded mode, where channels live on different shards. */
+    /**
+     * One command for all channels (one per channel in sharded mode, where channels live on
+     * different shards), queued on {@link #context} when subscribed, so commands reach Redis in
+     * call order. A SUBSCRIBE whose channels are no longer wanted by the time it is written is
+     * skipped (it waited for the connection while its subscriber left).
+     */
     private Uni<Void> send(RedisConnection conn, Command command, Set<String> channels) {
-        if (sharded) {
-            return Uni.join().all(channels.stream()
-                    .map(c -> conn.send(Request.cmd(command).arg(ChannelName.of(c).pubSubChannel())).replaceWithVoid())
-                    .toList()).andFailFast().replaceWithVoid();
-        }
-        Request request = Request.cmd(command);
-        channels.forEach(c -> request.arg(ChannelName.of(c).pubSubChannel()));
-        return conn.send(request).replaceWithVoid();
+        boolean subscribing = command == Command.SUBSCRIBE || command == Command.SSUBSCRIBE;
+        return Uni.createFrom().emitter(emitter -> context.runOnContext(v -> {
+            Set<String> targets = subscribing ? channels.stream().filter(wanted::contains).collect(Collectors.toSet())
+                    : channels;
+            if (targets.isEmpty()) {
+                emitter.complete(null);
+                return;
+            }
+            Uni<Void> written;
+            if (sharded) {
+                written = Uni.join().all(targets.stream()
+                        .map(c -> conn.send(Request.cmd(command).arg(ChannelName.of(c).pubSubChannel())).replaceWithVoid())
+                        .toList()).andFailFast().replaceWithVoid();
+            } else {
+                Request request = Request.cmd(command);
+                targets.forEach(c -> request.arg(ChannelName.of(c).pubSubChannel()));
+                written = conn.send(request).replaceWithVoid();
+            }
+            written.subscribe().with(emitter::complete, emitter::fail);
+        }));
+    }
+
+    /** The context the subscriber connection's commands are written from (for tests that race it). */
+    Context context() {
+        return context;
     }
 
     @Override
@@ -179,6 +229,7 @@ public class RedisBroker implements Broker {
         if (conn != null) {
             conn.close().subscribe().with(x -> { }, x -> { });
         }
+        up.get().completeExceptionally(new IllegalStateException("the gateway is stopping"));
         client.close();
     }
 }
