@@ -52,6 +52,14 @@ class GatewayResilienceIT {
         }
     }
 
+    static void awaitNotReady(ServiceProcess gateway) throws InterruptedException {
+        long deadline = System.nanoTime() + Services.WAIT.toNanos();
+        while (gateway.status("/q/health/ready") != 503 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(gateway.status("/q/health/ready")).as("readiness while Redis is away").isEqualTo(503);
+    }
+
     @Test
     void clientsGetEveryEventAfterARedisRestart() throws Exception {
         String channel = "recipes.it" + UUID.randomUUID().toString().substring(0, 8);
@@ -71,11 +79,7 @@ class GatewayResilienceIT {
             }
             redis.stop();
             // While Redis is unreachable the gateway is not ready, so a load balancer routes around it.
-            long deadline = System.nanoTime() + Services.WAIT.toNanos();
-            while (gateway.status("/q/health/ready") != 503 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(gateway.status("/q/health/ready")).isEqualTo(503);
+            awaitNotReady(gateway);
             redis.start();
             // Published as soon as Redis answers, possibly before the gateway has resubscribed:
             // those are the frames the gateway must recover from history itself.
@@ -108,11 +112,7 @@ class GatewayResilienceIT {
                                 "HELIOGRAPH_GATEWAY_REDIS_SUBSCRIBE_TIMEOUT", "20s"))) {
             RedisEventPublisher publisher = publisher(vertx, redis.url());
             redis.stop();
-            long deadline = System.nanoTime() + Services.WAIT.toNanos();
-            while (gateway.status("/q/health/ready") != 503 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(gateway.status("/q/health/ready")).as("the subscriber connection is down").isEqualTo(503);
+            awaitNotReady(gateway);
             try (WsClient ws = Services.ws(gateway)) {
                 ws.next();
                 long id = ws.send(Map.of("op", "subscribe", "channel", channel));
