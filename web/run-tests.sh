@@ -2,7 +2,8 @@
 # Tests of the browser client and the dashboards:
 #   1. npm ci, 2. unit tests of heliograph.js (node --test),
 #   3. Chromium from apt when missing, 4. end-to-end tests in headless Chromium against the
-#   suite that is already running (./heliograph up: gateways on :8080 and :8090).
+#   suite that is already running (./heliograph up: gateways on :8080 and :8090), and the npm
+#   package of web/client/ packed, installed offline into a temporary project, type-checked and run.
 # Screenshots of every page are written to docs/screenshots/.
 set -euo pipefail
 

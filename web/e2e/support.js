@@ -83,7 +83,8 @@ export const crudKey = () => launcherKey('crud.key');
 
 /** Publishes through the relay like any backend (Bearer publisher key from .heliograph/). */
 export async function publish(channel, type, data, id) {
-  const key = fs.readFileSync(path.join(ROOT, '.heliograph', 'publisher.key'), 'utf8').trim();
+  // HG_PUBLISHER_KEY: for a relay started by hand rather than by the launcher.
+  const key = process.env.HG_PUBLISHER_KEY || fs.readFileSync(path.join(ROOT, '.heliograph', 'publisher.key'), 'utf8').trim();
   const res = await fetch(`${RELAY}/api/events`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },

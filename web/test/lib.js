@@ -1,2 +1,2 @@
-// The library under test is the file the gateway serves, not a copy.
-export * from '../../gateway-service/src/main/resources/META-INF/resources/heliograph.js';
+// The library under test is its one source, web/client/ (the npm package, and the file the gateway serves).
+export * from '../client/heliograph.js';

@@ -1,5 +1,5 @@
 // Compiled (not run) by types.test.js: the declarations of heliograph.js describe how pages use it.
-import Heliograph, { Backoff, CloseCode, HeliographError, Positions, State, parseEventId, type CloudEvent, type StateChange } from '../../../gateway-service/src/main/resources/META-INF/resources/heliograph.js';
+import Heliograph, { Backoff, CloseCode, HeliographError, Positions, State, parseEventId, type CloudEvent, type StateChange } from '../../client/heliograph.js';
 
 interface PriceUpdate { symbol: string; price: number; change24hPct?: number }
 

@@ -19,6 +19,7 @@ public final class Bench {
               w3      10,000 idle connections (subscribed, no traffic): gateway RSS per connection
               kafka   10,000 Kafka messages -> consumer-monitor-service -> processing-completed on a WebSocket
               publish N keep-alive HTTP clients on pubsub-relay's POST /api/events (or /batch): events/s, latency, statuses
+                      (--via publisher-client: through the Java publisher and its own connection pool)
               churn   clients connecting, subscribing and leaving at random (many mid-subscribe) over gateways: leaks, heap
               compare W0..W3 against the plain-Netty floor and the packaged gateway, fresh processes, 3 rounds,
                       medians and gateway/floor ratios (starts both servers itself; see docs/benchmarks.md)

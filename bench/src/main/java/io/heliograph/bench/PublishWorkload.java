@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
 
+import io.heliograph.client.HeliographPublisher;
 import io.heliograph.core.publish.RedisScript;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -61,7 +62,12 @@ final class PublishWorkload {
         long relayPid = args.longValue("relay-pid", 0, 0, Long.MAX_VALUE);
         URI redisUrl = URI.create(args.string("redis", System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")));
         boolean ceiling = args.flag("ceiling");
+        String via = args.string("via", "http");
         args.refuseUnknown();
+        if (!via.equals("http") && !via.equals("publisher-client")) {
+            throw new IllegalArgumentException("--via is http (a lean Vert.x client) or publisher-client (the Java "
+                    + "publisher, publisher-client/core), not " + via);
+        }
         Loopback.require("--url", url.getHost());
         Loopback.require("--redis", redisUrl.getHost());
         int port = url.getPort() > 0 ? url.getPort() : 80;
@@ -86,11 +92,19 @@ final class PublishWorkload {
         AtomicLong sequence = new AtomicLong();
 
         Report report = new Report("publish: " + concurrency + " clients, " + (batch > 0 ? "batches of " + batch
-                : "single events") + ", " + duration + " s");
+                : "single events") + ", " + duration + " s" + (via.equals("http") ? "" : ", via " + via));
+        HeliographPublisher javaPublisher = via.equals("publisher-client")
+                ? PublisherClientLoop.publisher(url, key, concurrency) : null;
         Machine.describe(report);
         try {
             for (int c = 0; c < concurrency; c++) {
                 String channel = namespace + ".bench-" + run + "-" + (c % channels);
+                if (javaPublisher != null) {
+                    // The publisher writes the data itself: the same 100 x's, as a JSON string.
+                    new PublisherClientLoop(javaPublisher, channel, batch, "x".repeat(payloadBytes), sequence, latency,
+                            statuses, events, errors, measuring, running, stopped).next();
+                    continue;
+                }
                 new Client(http, path, key, channel, batch, data, ids, sequence, latency, statuses, events, errors,
                         measuring, running, stopped).next();
             }
@@ -136,6 +150,9 @@ final class PublishWorkload {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (javaPublisher != null) {
+                javaPublisher.close();
+            }
             http.close();
             vertx.close();
         }

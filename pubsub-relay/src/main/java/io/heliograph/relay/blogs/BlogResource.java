@@ -16,7 +16,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.heliograph.client.PublishEvent;
+import io.heliograph.client.quarkus.PublishEvent;
 import io.heliograph.relay.config.RelayConfig;
 import io.heliograph.relay.crud.DocumentResource;
 import io.heliograph.relay.crud.DocumentStore;

@@ -1,0 +1,34 @@
+package io.heliograph.fetcher.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.heliograph.fetcher.testing.SimulatedProfile;
+
+/** The fetcher's HTTP API at /q/openapi. */
+@QuarkusTest
+@TestProfile(SimulatedProfile.class)
+class OpenApiTest {
+
+    @Test
+    void openApiListsEveryHttpPathAndSwaggerUiIsServed() throws Exception {
+        JsonNode document = new ObjectMapper().readTree(given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().asString());
+        List<String> paths = new ArrayList<>();
+        document.path("paths").fieldNames().forEachRemaining(paths::add);
+
+        assertThat(paths).contains("/api/prices", "/api/crypto/dashboard-summary", "/api/crypto/dashboard-summary/refresh");
+        assertThat(document.path("info").path("title").asText()).startsWith("Heliograph");
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+}
