@@ -152,6 +152,14 @@ class RedisFrozenTest {
         assertThat(ids.values()).allMatch(n -> n == 1);
     }
 
+    /** Waits until more than {@code count} events are acknowledged (at most a minute: then the test fails). */
+    static void awaitMore(Set<String> acknowledged, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (acknowledged.size() <= count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void readinessAnswersDownWhileRedisIsFrozenInsteadOfHanging() throws Exception {
         // A probe gives up after a few seconds; the Redis client's own check would wait its 10 s command timeout.
@@ -198,14 +206,16 @@ class RedisFrozenTest {
                     return null;
                 }));
             }
-            Thread.sleep(1000);
+            // Mid-publish: the freeze comes once publishing is under way (a busy machine may take a while to get there).
+            awaitMore(acknowledged, publishers);
             PrivateRedis.redis.freeze();
             try {
                 Thread.sleep(6000);
             } finally {
                 PrivateRedis.redis.thaw();
             }
-            Thread.sleep(2000);
+            // And publishing goes on after the thaw.
+            awaitMore(acknowledged, acknowledged.size());
         } finally {
             running.set(false);
             for (Future<?> f : workers) {

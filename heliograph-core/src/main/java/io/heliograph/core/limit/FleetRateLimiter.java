@@ -22,10 +22,13 @@ import io.vertx.mutiny.redis.client.Response;
  *
  * <p>Guarantees:
  * <ul>
- * <li>Over any period the fleet takes at most what the bucket gives: {@code perSecond} tokens a second plus a burst
- * of {@code perSecond}. A lease is at most {@value #LEASES_PER_SECOND}th of a second's tokens and expires after
- * {@link #LEASE_LIFE} unused, so a process idles with little and tokens taken are never given back (a fleet under
- * its limit may see a request refused a lease's worth early, never one let through late).</li>
+ * <li>The fleet spends at most what the bucket gives: {@code perSecond} tokens a second plus a burst of
+ * {@code perSecond}, and on top at most one lease per process, spent later than it was taken. A lease is at most
+ * a {@value #LEASES_PER_SECOND}th of a second's tokens (and {@value #MAX_LEASE}) and is dropped after
+ * {@link #LEASE_LIFE} unspent; tokens taken are never given back, so a fleet near its limit may see a request
+ * refused up to one lease per process early.</li>
+ * <li>A request that finds its process's lease spent waits for the next one, which is one Redis call: while Redis
+ * does not answer, only requests that need a new lease wait (and fail as unavailable after the timeout).</li>
  * <li>Requests of one name are served in arrival order within a process; a request the bucket cannot serve fails
  * with {@link Exceeded}, carrying how long until it could pass.</li>
  * <li>Redis unreachable: the request fails with {@link PublishException.Reason#UNAVAILABLE} (nothing was done).</li>
@@ -38,8 +41,11 @@ public final class FleetRateLimiter {
     static final int LEASES_PER_SECOND = 50;
     /** Leases stay small also for huge limits: a lifted limit costs about 20 Redis calls a second at 20,000/s. */
     static final int MAX_LEASE = 1000;
-    /** Tokens leased and not spent within this time are dropped. */
-    static final Duration LEASE_LIFE = Duration.ofSeconds(1);
+    /**
+     * Tokens leased and not spent within this time are dropped. Long enough that a quiet publisher does not need
+     * Redis for every request after a pause; the overshoot it allows stays one lease per process.
+     */
+    static final Duration LEASE_LIFE = Duration.ofSeconds(10);
 
     private static final RedisScript SCRIPT = RedisScript.load(RedisScript.RATE_LIMIT);
     private static final Uni<Void> GRANTED = Uni.createFrom().voidItem();
