@@ -1,22 +1,21 @@
 package io.heliograph.monitor.rest;
 
-import java.util.Optional;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 
-import io.heliograph.core.auth.BearerSecret;
+import io.heliograph.core.auth.BearerKey;
 import io.heliograph.monitor.config.MonitorConfig;
 
 /** The credential of the producer endpoints. Thread-safe. */
 @ApplicationScoped
 public class ProducerKey {
 
-    private final Optional<BearerSecret> key;
+    private final BearerKey key;
 
     public ProducerKey(MonitorConfig config) {
-        this.key = config.producer().key().filter(k -> !k.isBlank()).map(BearerSecret::of);
+        this.key = BearerKey.required(config.producer().key(), "producer key", "the producer API is disabled on this "
+                + "monitor: set HELIOGRAPH_MONITOR_PRODUCER_KEY (heliograph.monitor.producer.key) to enable it");
     }
 
     /**
@@ -24,12 +23,6 @@ public class ProducerKey {
      * @throws NotAuthorizedException 401 when the header is missing or names another key
      */
     void check(String authorization) {
-        BearerSecret expected = key.orElseThrow(() -> new ForbiddenException("the producer API is disabled on this "
-                + "monitor: set HELIOGRAPH_MONITOR_PRODUCER_KEY (heliograph.monitor.producer.key) to enable it"));
-        String presented = BearerSecret.presented(authorization).orElseThrow(
-                () -> new NotAuthorizedException("send the producer key as 'Authorization: Bearer <key>'", "Bearer"));
-        if (!expected.matches(presented)) {
-            throw new NotAuthorizedException("unknown producer key", "Bearer");
-        }
+        key.check(authorization);
     }
 }

@@ -1,12 +1,10 @@
 package io.heliograph.fetcher.rest;
 
-import java.util.Optional;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 
-import io.heliograph.core.auth.BearerSecret;
+import io.heliograph.core.auth.BearerKey;
 import io.heliograph.fetcher.config.FetcherConfig;
 import io.quarkus.runtime.LaunchMode;
 
@@ -18,12 +16,13 @@ import io.quarkus.runtime.LaunchMode;
 @ApplicationScoped
 public class RefreshKey {
 
-    private final Optional<BearerSecret> key;
-    private final boolean production;
+    private final BearerKey key;
 
     public RefreshKey(FetcherConfig config) {
-        this.key = config.refreshKey().filter(k -> !k.isBlank()).map(BearerSecret::of);
-        this.production = !LaunchMode.current().isDevOrTest();
+        this.key = LaunchMode.current().isDevOrTest() ? BearerKey.ifConfigured(config.refreshKey(), "refresh key")
+                : BearerKey.required(config.refreshKey(), "refresh key", "forced refreshes are disabled: set "
+                        + "HELIOGRAPH_FETCHER_REFRESH_KEY (heliograph.fetcher.refresh-key) and send it as "
+                        + "'Authorization: Bearer <key>'");
     }
 
     /**
@@ -31,17 +30,6 @@ public class RefreshKey {
      * @throws NotAuthorizedException 401 when a key is configured and not presented
      */
     void check(String authorization) {
-        if (key.isEmpty()) {
-            if (production) {
-                throw new ForbiddenException("forced refreshes are disabled: set HELIOGRAPH_FETCHER_REFRESH_KEY "
-                        + "(heliograph.fetcher.refresh-key) and send it as 'Authorization: Bearer <key>'");
-            }
-            return;
-        }
-        String presented = BearerSecret.presented(authorization).orElseThrow(
-                () -> new NotAuthorizedException("send the refresh key as 'Authorization: Bearer <key>'", "Bearer"));
-        if (!key.get().matches(presented)) {
-            throw new NotAuthorizedException("unknown refresh key", "Bearer");
-        }
+        key.check(authorization);
     }
 }

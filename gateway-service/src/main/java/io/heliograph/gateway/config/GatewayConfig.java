@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import io.heliograph.gateway.auth.ClientAddress.TrustedProxy;
+import io.heliograph.core.net.ClientAddress.TrustedProxy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 

@@ -14,7 +14,7 @@ import jakarta.enterprise.event.Observes;
 import io.heliograph.core.channel.ChannelName;
 import io.heliograph.core.channel.NamespacePolicy;
 import io.heliograph.gateway.auth.ChannelAccess;
-import io.heliograph.gateway.auth.ClientAddress;
+import io.heliograph.core.net.ClientAddress;
 import io.heliograph.gateway.auth.OriginPolicy;
 import io.heliograph.gateway.auth.TokenVerifier;
 import io.heliograph.gateway.config.GatewayConfig;

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.heliograph.gateway.auth.ClientAddress;
+import io.heliograph.core.net.ClientAddress;
 import io.heliograph.gateway.auth.OriginPolicy;
 import io.heliograph.gateway.auth.TokenVerifier;
 import io.heliograph.gateway.config.GatewayConfig;

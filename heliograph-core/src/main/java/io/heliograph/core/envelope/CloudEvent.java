@@ -23,6 +23,11 @@ public record CloudEvent(String specversion, String id, String source, String ty
 
     private static final DateTimeFormatter TIME = DateTimeFormatter
             .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** The last time formatted: under load many events share a millisecond, and formatting is on the publish path. */
+    private static volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, "");
+
+    private record Stamp(long millis, String text) {
+    }
 
     /** A new event with a random id and the current time. */
     public static CloudEvent of(String source, String type, String subject, Object data) {
@@ -31,8 +36,18 @@ public record CloudEvent(String specversion, String id, String source, String ty
 
     /** A new event with the publisher's own id (used for idempotency). */
     public static CloudEvent withId(String id, String source, String type, String subject, Object data) {
-        return new CloudEvent(SPEC_VERSION, id, source, type, TIME.format(Instant.now()), subject,
+        return new CloudEvent(SPEC_VERSION, id, source, type, now(), subject,
                 data == null ? null : "application/json", data);
+    }
+
+    private static String now() {
+        long millis = System.currentTimeMillis();
+        Stamp stamp = lastStamp;
+        if (stamp.millis() != millis) {
+            stamp = new Stamp(millis, TIME.format(Instant.ofEpochMilli(millis)));
+            lastStamp = stamp;
+        }
+        return stamp.text();
     }
 
     public static boolean isValidType(String type) {

@@ -21,7 +21,9 @@ import io.smallrye.mutiny.Uni;
  * repeats publish once and every repeat answers the first result.</li>
  * <li>One Redis round trip per call: a single event is one script call; {@link #publishAll} sends the events of
  * one channel as one call (each its own offset, in the given order) and pipelines the calls of different
- * channels on one connection.</li>
+ * channels on one connection. Single publishes of a channel that arrive while a call of that channel is in flight
+ * wait for it and then go together as the next call (group commit): each still gets its own result, and a caller
+ * that waits for one publish before the next keeps its order.</li>
  * <li>Failures: {@link PublishException.Reason#RATE_LIMITED} when more publishes wait for Redis than this process
  * admits (nothing was published); {@link PublishException.Reason#UNAVAILABLE} when Redis is unreachable or did
  * not answer in time: then the event may or may not have been published, and a retry with the same id and

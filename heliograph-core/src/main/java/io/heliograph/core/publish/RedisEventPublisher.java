@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +22,7 @@ import io.heliograph.core.channel.NamespacePolicy;
 import io.heliograph.core.channel.Namespaces;
 import io.heliograph.core.envelope.CloudEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
@@ -30,6 +33,8 @@ import io.vertx.mutiny.redis.client.Response;
 public class RedisEventPublisher implements EventPublisher {
 
     private static final RedisScript SCRIPT = RedisScript.load(RedisScript.PUBLISH);
+    /** The most single publishes of one channel sent together as one call (a batch request holds at most 100). */
+    private static final int MAX_COALESCED = 256;
     private static final String RETRY_HINT = ": the event may have been published; retrying with the same id is safe"
             + " (an id is published once)";
 
@@ -39,6 +44,7 @@ public class RedisEventPublisher implements EventPublisher {
     private final Settings settings;
     private final AtomicLong published = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentMap<String, Lane> lanes = new ConcurrentHashMap<>();
     /** When Redis last answered a publish; tells a saturated Redis (answering) from a stuck one. */
     private volatile long lastReplyNanos = System.nanoTime();
 
@@ -108,10 +114,11 @@ public class RedisEventPublisher implements EventPublisher {
 
     @Override
     public Uni<Published> publish(Publication publication) {
-        Call call;
+        Waiting waiting;
         try {
-            call = new Call(publication.channel());
-            call.add(0, publication);
+            // Everything that can refuse the event, before it is admitted: a call then never fails for one event.
+            namespaces.policyOf(ChannelName.of(publication.channel()));
+            waiting = new Waiting(publication, encodeChecked(publication.event()));
         } catch (PublishException e) {
             return Uni.createFrom().failure(e);
         }
@@ -119,9 +126,94 @@ public class RedisEventPublisher implements EventPublisher {
         if (refusal != null) {
             return Uni.createFrom().failure(refusal);
         }
-        return send(redis::send, call)
-                .eventually(inFlight::decrementAndGet)
-                .map(results -> results.get(0));
+        return Uni.createFrom().emitter(emitter -> {
+            waiting.emitter = emitter;
+            enqueue(waiting);
+        });
+    }
+
+    /**
+     * Group commit per channel: while a script call of a channel is in flight, the single publishes that arrive for it
+     * wait and then go together as the next multi-event call. Redis runs one channel's calls one after the other
+     * anyway, so this costs an event at most the round trip it waited for, and under load it turns N script calls
+     * (N connections taken from the pool, N timers, N RESP encodings and replies) into one: the single-publish path
+     * gets close to the batch path's cost per event.
+     */
+    private void enqueue(Waiting waiting) {
+        while (true) {
+            Lane lane = lanes.computeIfAbsent(waiting.publication.channel(), Lane::new);
+            boolean send;
+            synchronized (lane) {
+                if (lane.retired) {
+                    continue; // went idle and left the map between the lookup and the lock: take the new one
+                }
+                lane.waiting.add(waiting);
+                send = !lane.sending;
+                lane.sending = true;
+            }
+            if (send) {
+                flush(lane);
+            }
+            return;
+        }
+    }
+
+    /** Sends what waits on {@code lane} as one call; when nothing waits, the lane retires. */
+    private void flush(Lane lane) {
+        List<Waiting> batch;
+        synchronized (lane) {
+            if (lane.waiting.isEmpty()) {
+                lane.sending = false;
+                lane.retired = true;
+                lanes.remove(lane.channel, lane);
+                return;
+            }
+            if (lane.waiting.size() <= MAX_COALESCED) {
+                batch = lane.waiting;
+                lane.waiting = new ArrayList<>();
+            } else {
+                List<Waiting> first = lane.waiting.subList(0, MAX_COALESCED);
+                batch = new ArrayList<>(first);
+                first.clear();
+            }
+        }
+        Call call;
+        try {
+            call = new Call(lane.channel);
+            for (int i = 0; i < batch.size(); i++) {
+                call.add(i, batch.get(i).publication, batch.get(i).json);
+            }
+        } catch (PublishException e) {
+            settled(lane, batch, null, e);
+            return;
+        }
+        send(redis::send, call).subscribe().with(results -> settled(lane, batch, results, null),
+                failure -> settled(lane, batch, null, (PublishException) unavailable(failure)));
+    }
+
+    private void settled(Lane lane, List<Waiting> batch, List<Published> results, PublishException failure) {
+        inFlight.addAndGet(-batch.size());
+        for (int k = 0; k < batch.size(); k++) {
+            if (failure == null) {
+                batch.get(k).emitter.complete(results.get(k));
+            } else {
+                batch.get(k).emitter.fail(failure);
+            }
+        }
+        if (failure != null && failure.reason() == PublishException.Reason.UNAVAILABLE) {
+            // Redis did not answer this channel's call: what waited behind it would only wait as long again.
+            List<Waiting> behind;
+            synchronized (lane) {
+                behind = lane.waiting;
+                lane.waiting = new ArrayList<>();
+            }
+            inFlight.addAndGet(-behind.size());
+            PublishException notSent = new PublishException(PublishException.Reason.UNAVAILABLE, "Redis did not "
+                    + "answer the publish before this one on its channel in time, so this event was not sent to it;"
+                    + " retrying with the same id is safe (an id is published once)");
+            behind.forEach(w -> w.emitter.fail(notSent));
+        }
+        flush(lane);
     }
 
     @Override
@@ -216,6 +308,33 @@ public class RedisEventPublisher implements EventPublisher {
         return new PublishException(PublishException.Reason.UNAVAILABLE, why + RETRY_HINT, t);
     }
 
+    /** The single publishes of one channel: the call in flight, and what waits for it (see {@link #enqueue}). */
+    private static final class Lane {
+
+        final String channel;
+        /** Guarded by this lane: whether a call is in flight, what waits, and whether the lane left the map. */
+        boolean sending;
+        boolean retired;
+        List<Waiting> waiting = new ArrayList<>();
+
+        Lane(String channel) {
+            this.channel = channel;
+        }
+    }
+
+    /** One single publish waiting in its lane. */
+    private static final class Waiting {
+
+        final Publication publication;
+        final String json;
+        UniEmitter<? super Published> emitter;
+
+        Waiting(Publication publication, String json) {
+            this.publication = publication;
+            this.json = json;
+        }
+    }
+
     /** The events of one channel, as one call of the publish script. */
     private final class Call {
 
@@ -238,7 +357,11 @@ public class RedisEventPublisher implements EventPublisher {
 
         /** Adds an event (validated here: a refusal leaves the call as it was). */
         void add(int position, Publication publication) {
-            String json = encodeChecked(publication.event());
+            add(position, publication, encodeChecked(publication.event()));
+        }
+
+        /** Adds an event already validated and encoded by {@link #encodeChecked}. */
+        void add(int position, Publication publication, String json) {
             args.add(json);
             if (publication.idempotencyScope() == null) {
                 args.add("0");

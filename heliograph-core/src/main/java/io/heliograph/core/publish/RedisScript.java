@@ -23,6 +23,8 @@ public record RedisScript(String source, String sha1) {
 
     /** The publish script of PROTOCOL.md section 3. */
     public static final String PUBLISH = "/heliograph/publish.lua";
+    /** The fleet-wide token bucket of {@link io.heliograph.core.limit.FleetRateLimiter}. */
+    public static final String RATE_LIMIT = "/heliograph/rate-limit.lua";
 
     public static RedisScript load(String resource) {
         try (InputStream in = RedisScript.class.getResourceAsStream(resource)) {

@@ -1,14 +1,12 @@
 package io.heliograph.relay.auth;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.heliograph.relay.rest.EventResource;
-import io.heliograph.relay.rest.HttpProblem;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Authenticates every publish request before its body is read (a stranger's 8 MB body is never
@@ -28,25 +26,21 @@ public class PublishAuthentication {
     }
 
     @ServerRequestFilter
-    public void authenticate(ContainerRequestContext request, ResourceInfo resource, HttpServerRequest http) {
+    public void authenticate(ResourceInfo resource, RoutingContext routing) {
         if (resource.getResourceClass() != EventResource.class) {
             return;
         }
-        String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
-        failures.checkAllowed(address);
-        try {
-            request.setProperty(KEY, keys.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION)));
-        } catch (HttpProblem unauthorized) {
-            failures.failed(address);
-            throw unauthorized;
-        }
+        // On the routing context, not the JAX-RS request context: reading that one in the resource would start a
+        // CDI request scope for every publish.
+        routing.put(KEY, failures.authenticate(routing.request(),
+                () -> keys.authenticate(routing.request().getHeader(HttpHeaders.AUTHORIZATION))));
     }
 
     /** The key this filter authenticated the request with. */
-    public static PublisherKey key(ContainerRequestContext request) {
-        PublisherKey key = (PublisherKey) request.getProperty(KEY);
+    public static PublisherKey key(RoutingContext routing) {
+        PublisherKey key = routing.get(KEY);
         if (key == null) {
-            throw new IllegalStateException("PublishAuthentication did not run for " + request.getUriInfo().getPath());
+            throw new IllegalStateException("PublishAuthentication did not run for " + routing.normalizedPath());
         }
         return key;
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.heliograph.core.net.ClientAddress.TrustedProxy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -41,6 +42,12 @@ public interface RelayConfig {
     @WithDefault("10")
     int authFailuresPerMinute();
 
+    /**
+     * The proxies in front of the relay (addresses or CIDR ranges, e.g. {@code 10.0.0.0/8}; none by default): only
+     * from them is {@code X-Forwarded-For} believed, to throttle failed authentications per client, not per proxy.
+     */
+    Optional<List<TrustedProxy>> trustedProxies();
+
     /** The most events one batch may carry; more is refused with 413. */
     @WithDefault("100")
     int maxBatch();
@@ -56,6 +63,10 @@ public interface RelayConfig {
     /** How long one Redis command of the relay (the CRUD backend) may take before Redis counts as unreachable. */
     @WithDefault("5s")
     Duration redisTimeout();
+
+    /** How long readiness waits for Redis's PING before it answers DOWN (a probe must not hang on a frozen Redis). */
+    @WithDefault("500ms")
+    Duration readinessTimeout();
 
     /** One named publisher key. */
     interface KeyConfig {

@@ -6,10 +6,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
@@ -30,6 +27,7 @@ import io.heliograph.relay.config.RelayConfig;
 import io.heliograph.relay.publish.PublishRequest;
 import io.heliograph.relay.publish.RelayPublisher;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /** The publish API of PROTOCOL.md section 6; {@link PublishAuthentication} has checked the key before the body is read. */
 @Path("/api/events")
@@ -65,10 +63,9 @@ public class EventResource {
             + "(nothing published); see Retry-After")
     @APIResponse(responseCode = "503", description = "Redis unreachable: the event may have been published, a retry "
             + "with the same id is safe; see Retry-After")
-    public Uni<Published> publish(@Context ContainerRequestContext request, PublishRequest event) {
-        PublisherKey key = PublishAuthentication.key(request);
-        rateLimiter.acquire(key, 1);
-        return publisher.publish(key, event);
+    public Uni<Published> publish(RoutingContext routing, PublishRequest event) {
+        PublisherKey key = PublishAuthentication.key(routing);
+        return rateLimiter.acquire(key, 1).chain(() -> publisher.publish(key, event));
     }
 
     @POST
@@ -82,8 +79,8 @@ public class EventResource {
             + "see Retry-After")
     @APIResponse(responseCode = "503", description = "Redis unreachable for every event of the batch; the events may "
             + "have been published, a retry with the same ids is safe; see Retry-After")
-    public Uni<BatchResult> publishBatch(@Context ContainerRequestContext request, BatchRequest batch, UriInfo uri) {
-        PublisherKey key = PublishAuthentication.key(request);
+    public Uni<BatchResult> publishBatch(RoutingContext routing, BatchRequest batch) {
+        PublisherKey key = PublishAuthentication.key(routing);
         if (batch == null || batch.events() == null || batch.events().isEmpty()) {
             throw new PublishException(PublishException.Reason.BAD_REQUEST, "a batch is {\"events\":[...]} "
                     + "with 1 to " + config.maxBatch() + " events");
@@ -92,11 +89,10 @@ public class EventResource {
             throw new PublishException(PublishException.Reason.TOO_LARGE, "a batch holds at most "
                     + config.maxBatch() + " events; this one has " + batch.events().size());
         }
-        rateLimiter.acquire(key, batch.events().size());
-        return publisher.publishAll(key, batch.events())
+        return rateLimiter.acquire(key, batch.events().size()).chain(() -> publisher.publishAll(key, batch.events()))
                 .map(outcomes -> new BatchResult(outcomes.stream()
                         .map(o -> o.isPublished() ? BatchItem.published(o.published())
-                                : BatchItem.refused(problems.toProblem(o.refusal(), uri.getPath()), o.refusal()))
+                                : BatchItem.refused(problems.toProblem(o.refusal(), routing.normalizedPath()), o.refusal()))
                         .toList()))
                 .invoke(EventResource::failIfNothingReachedRedis);
     }

@@ -24,10 +24,6 @@ public class HttpProblem extends RuntimeException {
         return new HttpProblem(401, "unauthorized", detail, null);
     }
 
-    public static HttpProblem rateLimited(Duration retryAfter) {
-        return new HttpProblem(429, "rate_limited", "this publisher key exceeded its rate limit", retryAfter);
-    }
-
     public static HttpProblem unavailable(String detail, Duration retryAfter) {
         return new HttpProblem(503, "unavailable", detail, retryAfter);
     }

@@ -17,6 +17,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.heliograph.core.limit.FleetRateLimiter;
 import io.heliograph.core.publish.PublishException;
 import io.heliograph.relay.config.RelayConfig;
 
@@ -60,6 +61,9 @@ public class ProblemMapper {
         if (failure instanceof PublishException p) {
             return problem(status(p.reason()), p.reason().code(), p.getMessage(), instance);
         }
+        if (failure instanceof FleetRateLimiter.Exceeded) {
+            return problem(429, "rate_limited", "this publisher key exceeded its rate limit", instance);
+        }
         if (failure instanceof ConstraintViolationException v) {
             String detail = v.getConstraintViolations().stream()
                     .map(ProblemMapper::describe).sorted().collect(Collectors.joining("; "));
@@ -83,6 +87,10 @@ public class ProblemMapper {
     private Duration retryAfter(Throwable failure) {
         if (failure instanceof HttpProblem p) {
             return p.retryAfter();
+        }
+        if (failure instanceof FleetRateLimiter.Exceeded exceeded) {
+            // Retry-After counts whole seconds; round up so a client that obeys it is not refused again.
+            return Duration.ofSeconds(Math.max(1, (exceeded.retryAfter().toMillis() + 999) / 1000));
         }
         if (failure instanceof PublishException p && p.reason() == PublishException.Reason.UNAVAILABLE) {
             return config.unavailableRetryAfter();

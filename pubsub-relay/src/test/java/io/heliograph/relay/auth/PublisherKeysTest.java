@@ -51,6 +51,14 @@ class PublisherKeysTest {
         public Duration redisTimeout() {
             return Duration.ofSeconds(5);
         }
+
+        public Duration readinessTimeout() {
+            return Duration.ofMillis(500);
+        }
+
+        public Optional<List<io.heliograph.core.net.ClientAddress.TrustedProxy>> trustedProxies() {
+            return Optional.empty();
+        }
     }
 
     @Test

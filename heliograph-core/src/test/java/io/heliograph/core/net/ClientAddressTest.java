@@ -1,4 +1,4 @@
-package io.heliograph.gateway.auth;
+package io.heliograph.core.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.heliograph.gateway.auth.ClientAddress.TrustedProxy;
+import io.heliograph.core.net.ClientAddress.TrustedProxy;
 
 /** Which X-Forwarded-For hops are believed: only those after a proxy in a configured range. */
 class ClientAddressTest {

@@ -1,4 +1,4 @@
-package io.heliograph.gateway.auth;
+package io.heliograph.core.net;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
