@@ -127,18 +127,7 @@ public class RedisEventPublisher implements EventPublisher {
     @Override
     public Uni<List<Outcome>> publishAll(List<Publication> publications) {
         Outcome[] outcomes = new Outcome[publications.size()];
-        Map<String, Call> calls = new LinkedHashMap<>();
-        for (int i = 0; i < publications.size(); i++) {
-            Publication publication = publications.get(i);
-            try {
-                ChannelName.of(publication.channel());
-                calls.computeIfAbsent(publication.channel(), Call::new).add(i, publication);
-            } catch (PublishException e) {
-                outcomes[i] = Outcome.refused(e);
-            }
-        }
-        // A channel whose every event was refused has nothing to send.
-        calls.values().removeIf(call -> call.positions.isEmpty());
+        Map<String, Call> calls = group(publications, outcomes);
         if (calls.isEmpty()) {
             return Uni.createFrom().item(Arrays.asList(outcomes));
         }
@@ -165,6 +154,51 @@ public class RedisEventPublisher implements EventPublisher {
                     .onFailure().recoverWithNull();
         }
         return done.eventually(inFlight::decrementAndGet).map(ignored -> Arrays.asList(outcomes));
+    }
+
+    @Override
+    public Uni<Pipelined> publishAllThen(List<Publication> publications, List<Request> after) {
+        Outcome[] outcomes = new Outcome[publications.size()];
+        Map<String, Call> calls = group(publications, outcomes);
+        PublishException refusal = admit();
+        if (refusal != null) {
+            return Uni.createFrom().failure(refusal);
+        }
+        return redis.connect()
+                .ifNoItem().after(settings.timeout()).fail()
+                .onFailure().transform(RedisEventPublisher::unavailable)
+                .chain(connection -> {
+                    // Subscribed in list order, so the requests leave on the connection in that order.
+                    List<Uni<Void>> events = calls.values().stream().map(call -> settle(connection::send, call, outcomes)).toList();
+                    List<Uni<Response>> replies = after.stream().map(request -> connection.send(request)
+                            .ifNoItem().after(settings.timeout()).fail()
+                            .onFailure().transform(RedisEventPublisher::unavailable)).toList();
+                    Uni<Void> published = events.isEmpty() ? Uni.createFrom().voidItem()
+                            : Uni.join().all(events).andCollectFailures().replaceWithVoid();
+                    Uni<List<Response>> answered = replies.isEmpty() ? Uni.createFrom().item(List.of())
+                            : Uni.join().all(replies).andFailFast();
+                    return Uni.combine().all().unis(published, answered).asTuple()
+                            .map(t -> new Pipelined(Arrays.asList(outcomes), t.getItem2()))
+                            .eventually(connection::close);
+                })
+                .eventually(inFlight::decrementAndGet);
+    }
+
+    /** The publications by channel, in order; a refused one gets its outcome here and joins no call. */
+    private Map<String, Call> group(List<Publication> publications, Outcome[] outcomes) {
+        Map<String, Call> calls = new LinkedHashMap<>();
+        for (int i = 0; i < publications.size(); i++) {
+            Publication publication = publications.get(i);
+            try {
+                ChannelName.of(publication.channel());
+                calls.computeIfAbsent(publication.channel(), Call::new).add(i, publication);
+            } catch (PublishException e) {
+                outcomes[i] = Outcome.refused(e);
+            }
+        }
+        // A channel whose every event was refused has nothing to send.
+        calls.values().removeIf(call -> call.positions.isEmpty());
+        return calls;
     }
 
     /** Null when a publish may wait for Redis (and it is counted), else why not. */
