@@ -157,7 +157,7 @@ public class RedisEventPublisher implements EventPublisher {
     }
 
     @Override
-    public Uni<Pipelined> publishAllThen(List<Publication> publications, List<Request> after) {
+    public Uni<Pipelined> publishAllThen(List<Publication> publications, List<Request> after, Duration timeout) {
         Outcome[] outcomes = new Outcome[publications.size()];
         Map<String, Call> calls = group(publications, outcomes);
         PublishException refusal = admit();
@@ -165,13 +165,13 @@ public class RedisEventPublisher implements EventPublisher {
             return Uni.createFrom().failure(refusal);
         }
         return redis.connect()
-                .ifNoItem().after(settings.timeout()).fail()
+                .ifNoItem().after(timeout).fail()
                 .onFailure().transform(RedisEventPublisher::unavailable)
                 .chain(connection -> {
                     // Subscribed in list order, so the requests leave on the connection in that order.
-                    List<Uni<Void>> events = calls.values().stream().map(call -> settle(connection::send, call, outcomes)).toList();
+                    List<Uni<Void>> events = calls.values().stream().map(call -> settle(connection::send, call, outcomes, timeout, true)).toList();
                     List<Uni<Response>> replies = after.stream().map(request -> connection.send(request)
-                            .ifNoItem().after(settings.timeout()).fail()
+                            .ifNoItem().after(timeout).fail()
                             .onFailure().transform(RedisEventPublisher::unavailable)).toList();
                     Uni<Void> published = events.isEmpty() ? Uni.createFrom().voidItem()
                             : Uni.join().all(events).andCollectFailures().replaceWithVoid();
@@ -218,7 +218,13 @@ public class RedisEventPublisher implements EventPublisher {
     }
 
     private Uni<Void> settle(Function<Request, Uni<Response>> sender, Call call, Outcome[] outcomes) {
-        return send(sender, call)
+        return settle(sender, call, outcomes, settings.timeout(), false);
+    }
+
+    /** {@code ordered}: the call must run before whatever the connection carries after it (see {@link #send}). */
+    private Uni<Void> settle(Function<Request, Uni<Response>> sender, Call call, Outcome[] outcomes, Duration timeout,
+            boolean ordered) {
+        return send(sender, call, timeout, ordered)
                 .invoke(results -> {
                     for (int k = 0; k < results.size(); k++) {
                         outcomes[call.positions.get(k)] = Outcome.published(results.get(k));
@@ -230,8 +236,16 @@ public class RedisEventPublisher implements EventPublisher {
     }
 
     private Uni<List<Published>> send(Function<Request, Uni<Response>> sender, Call call) {
-        return SCRIPT.call(sender, call.keys, call.args)
-                .ifNoItem().after(settings.timeout()).fail()
+        return send(sender, call, settings.timeout(), false);
+    }
+
+    private Uni<List<Published>> send(Function<Request, Uni<Response>> sender, Call call, Duration timeout, boolean ordered) {
+        // EVALSHA's NOSCRIPT fallback would send the EVAL after whatever the connection carries next, so a
+        // pipeline that must keep its order sends EVAL at once (Redis keeps the compiled script either way).
+        Uni<Response> reply = ordered ? sender.apply(SCRIPT.evalRequest(call.keys, call.args))
+                : SCRIPT.call(sender, call.keys, call.args);
+        return reply
+                .ifNoItem().after(timeout).fail()
                 .onFailure().transform(RedisEventPublisher::unavailable)
                 .map(call::results);
     }

@@ -254,7 +254,7 @@ class RedisEventPublisherTest {
                         Publication.of(b, CloudEvent.of("/t", "x", null, "b1")),
                         Publication.of(a, CloudEvent.of("/t", "x", null, "a2"))),
                 List.of(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.GET).arg(ChannelName.of(a).offsetKey()),
-                        io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.GET).arg(ChannelName.of(b).offsetKey())))
+                        io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.GET).arg(ChannelName.of(b).offsetKey())), WAIT)
                 .await().atMost(WAIT);
 
         assertThat(result.outcomes()).extracting(o -> o.published().offset()).containsExactly(1L, 1L, 2L);
@@ -267,7 +267,7 @@ class RedisEventPublisherTest {
     void publishAllThenFailsAsUnavailableWhenOneOfTheCommandsFails() throws Exception {
         String a = freshChannel("test");
         assertThatThrownBy(() -> publisher.publishAllThen(List.of(Publication.of(a, CloudEvent.of("/t", "x", null, "a1"))),
-                        List.of(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.INCR).arg(ChannelName.of(a).historyKey())))
+                        List.of(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.INCR).arg(ChannelName.of(a).historyKey())), WAIT)
                 .await().atMost(WAIT))
                 .isInstanceOfSatisfying(PublishException.class, e -> assertThat(e.reason()).isEqualTo(PublishException.Reason.UNAVAILABLE));
         assertThat(dataInHistory(a)).containsExactly("a1");
