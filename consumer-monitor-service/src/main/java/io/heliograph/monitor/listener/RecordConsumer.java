@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -143,7 +144,7 @@ public class RecordConsumer {
         } finally {
             if (consumer != null) {
                 // Runs onPartitionsRevoked: waits for the batches in flight and commits them.
-                consumer.close(Duration.ofSeconds(5));
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             }
         }
     }
