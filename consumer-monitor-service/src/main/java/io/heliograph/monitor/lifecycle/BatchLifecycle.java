@@ -31,6 +31,7 @@ import io.heliograph.monitor.stats.StatsBroadcaster;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The lifecycle of a batch of one partition's records: for each record {@code message-received},
@@ -141,7 +142,9 @@ public class BatchLifecycle {
         }
 
         Uni<Recorded> next() {
-            Uni<Long> markNow = mark != null ? Uni.createFrom().item(mark) : progress.mark(partition).invoke(() -> roundTrips.increment());
+            // Read from Redis, the mark arrives on an event loop: the parsing and encoding that follow go to a worker.
+            Uni<Long> markNow = mark != null ? Uni.createFrom().item(mark)
+                    : progress.mark(partition).invoke(() -> roundTrips.increment()).emitOn(Infrastructure.getDefaultWorkerPool());
             // Not known after a failed attempt: it may have run in Redis after all.
             mark = null;
             return markNow.chain(this::attempt);

@@ -20,7 +20,9 @@ import io.heliograph.testkit.ServiceProcess;
  */
 class RebalanceIT {
 
-    private static final int RECORDS = 6000;
+    /** A stream of about a minute, so that it still flows when the second instance has started. */
+    private static final int RECORDS = 9000;
+    private static final int PER_SECOND = 150;
     private static final Duration WAIT = Duration.ofSeconds(180);
 
     @Test
@@ -28,9 +30,10 @@ class RebalanceIT {
         MonitorRun run = MonitorRun.create(4);
         try (Frames events = run.subscribeEvents();
                 ServiceProcess first = run.start("it-first");
-                Load load = Load.start(run.bootstrap(), run.topic(), RECORDS, 1000)) {
+                Load load = Load.start(run.bootstrap(), run.topic(), RECORDS, PER_SECOND)) {
             await().atMost(WAIT).until(() -> Load.finished(first.getJson("/api/stats")) >= 1000);
             try (ServiceProcess second = run.start("it-second")) {
+                assertThat(load.acked()).as("records still to come when the second instance joined").isLessThan(RECORDS);
                 load.awaitSent(WAIT);
                 await().atMost(WAIT).until(() -> Load.finished(first.getJson("/api/stats")) >= RECORDS);
                 await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);

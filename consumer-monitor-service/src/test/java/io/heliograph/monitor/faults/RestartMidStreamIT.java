@@ -20,15 +20,18 @@ import io.heliograph.testkit.ServiceProcess;
  */
 class RestartMidStreamIT {
 
-    private static final int RECORDS = 6000;
+    /** A stream of about a minute, so that it still flows while the killed instance is replaced. */
+    private static final int RECORDS = 9000;
+    private static final int PER_SECOND = 150;
     private static final Duration WAIT = Duration.ofSeconds(180);
 
     @Test
     void aKillAndRestartMidStreamCountsNothingTwice() throws Exception {
         MonitorRun run = MonitorRun.create(3);
-        try (Frames events = run.subscribeEvents();
-                Load load = Load.start(run.bootstrap(), run.topic(), RECORDS, 1000)) {
+        Load load = null;
+        try (Frames events = run.subscribeEvents()) {
             try (ServiceProcess first = run.start("it-first")) {
+                load = Load.start(run.bootstrap(), run.topic(), RECORDS, PER_SECOND);
                 await().atMost(WAIT).until(() -> Load.finished(first.getJson("/api/stats")) >= 1500);
                 first.kill();
             }
@@ -40,6 +43,10 @@ class RestartMidStreamIT {
                 load.assertOneTerminalStateEach(events);
                 System.out.printf("kill and restart: %d records, %d terminal frames, %d redelivered to the second instance%n",
                         RECORDS, events.terminalFrames(), metric(second.getText("/q/metrics"), "redelivered"));
+            }
+        } finally {
+            if (load != null) {
+                load.close();
             }
         }
     }
