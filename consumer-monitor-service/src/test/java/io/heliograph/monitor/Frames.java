@@ -1,11 +1,12 @@
 package io.heliograph.monitor;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -28,7 +29,8 @@ public final class Frames implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final RedisConnection connection;
-    private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
+    // Not copy-on-write: a fault test collects tens of thousands of frames.
+    private final List<JsonNode> frames = Collections.synchronizedList(new ArrayList<>());
 
     private Frames(String redisUrl, String channel) throws Exception {
         connection = Redis.createClient(vertx, redisUrl).connect().toCompletionStage().toCompletableFuture()
@@ -80,11 +82,13 @@ public final class Frames implements AutoCloseable {
     }
 
     public List<JsonNode> all() {
-        return List.copyOf(frames);
+        synchronized (frames) {
+            return List.copyOf(frames);
+        }
     }
 
     public List<JsonNode> matching(Predicate<JsonNode> filter) {
-        return frames.stream().filter(filter).toList();
+        return all().stream().filter(filter).toList();
     }
 
     /** The frames whose event subject is the given log id, in arrival order. */

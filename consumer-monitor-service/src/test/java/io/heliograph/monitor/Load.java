@@ -1,6 +1,7 @@
 package io.heliograph.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
@@ -28,14 +29,15 @@ public final class Load implements AutoCloseable {
     private final Map<String, Boolean> acked = new ConcurrentHashMap<>();
     private final AtomicInteger errors = new AtomicInteger();
     private final Thread thread;
-    private final int records;
+    private volatile int limit;
+    private volatile int sent;
 
     private Load(String bootstrap, String topic, int records, int perSecond) {
-        this.records = records;
+        this.limit = records;
         this.producer = Kafka.producer(bootstrap);
         this.thread = new Thread(() -> {
             long start = System.nanoTime();
-            for (int i = 0; i < records && !Thread.currentThread().isInterrupted(); i++) {
+            for (int i = 0; i < limit && !Thread.currentThread().isInterrupted(); i++, sent = i) {
                 long due = start + TimeUnit.SECONDS.toNanos(i) / perSecond;
                 LockSupport.parkNanos(due - System.nanoTime());
                 boolean failing = i % FAIL_EVERY == 0;
@@ -58,6 +60,17 @@ public final class Load implements AutoCloseable {
         return new Load(bootstrap, topic, records, perSecond);
     }
 
+    /** Starts producing at {@code perSecond} until {@link #stopAfter}. */
+    public static Load untilStopped(String bootstrap, String topic, int perSecond) {
+        return new Load(bootstrap, topic, Integer.MAX_VALUE, perSecond);
+    }
+
+    /** Sends {@code more} records after those sent so far, then stops; returns how many it sends in all. */
+    public int stopAfter(int more) {
+        limit = sent + more;
+        return limit;
+    }
+
     /** Records acknowledged so far. */
     public int acked() {
         return acked.size();
@@ -68,7 +81,7 @@ public final class Load implements AutoCloseable {
         thread.join(wait.toMillis());
         assertThat(thread.isAlive()).as("the producer is still sending").isFalse();
         assertThat(errors.get()).as("sends that failed").isZero();
-        assertThat(acked).hasSize(records);
+        assertThat(acked).hasSize(limit);
     }
 
     /** The log ids of the acknowledged records. */
@@ -86,6 +99,8 @@ public final class Load implements AutoCloseable {
 
     /** Every acknowledged record ended in exactly one terminal state, the one its content calls for. */
     public void assertOneTerminalStateEach(Frames frames) {
+        // Pub/Sub frames reach this test's subscriber a little after the counts are in Redis.
+        await().atMost(Duration.ofSeconds(60)).until(() -> frames.terminalStates().keySet().containsAll(acked.keySet()));
         Map<String, Set<String>> states = frames.terminalStates();
         assertThat(states.keySet()).as("records with a terminal state").containsAll(acked.keySet());
         acked.forEach((logId, failing) -> assertThat(states.get(logId)).as(logId)

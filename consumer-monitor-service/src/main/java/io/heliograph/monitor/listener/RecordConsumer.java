@@ -105,6 +105,11 @@ public class RecordConsumer {
         meters.gauge("heliograph.monitor.records.in.flight", recordsInFlight);
     }
 
+    /** True while the polling thread runs (it ends only on shutdown or on an error it cannot recover from). */
+    public boolean polling() {
+        return running && thread != null && thread.isAlive();
+    }
+
     void start(@Observes StartupEvent event) {
         thread = new Thread(this::run, "monitor-kafka-consumer");
         thread.start();

@@ -135,11 +135,12 @@ public class ConsumerRegistry {
      * instance's entry, where {@code /api/consumers} and {@code stats-updated} read it.
      */
     public void load(Map<String, Long> lag, double messagesPerSecond) {
-        this.lag = Map.copyOf(lag);
-        this.messagesPerSecond = messagesPerSecond;
-        if (stopped) {
+        if (stopped || (lag.equals(this.lag) && messagesPerSecond == this.messagesPerSecond)) {
+            // An idle monitor does not rewrite (and republish) the same numbers every second.
             return;
         }
+        this.lag = Map.copyOf(lag);
+        this.messagesPerSecond = messagesPerSecond;
         info.hset(keys.consumerInfo(), consumerId, json(current()))
                 .subscribe().with(ok -> stats.changed(), e -> LOG.debugf("lag of %s not stored: %s", consumerId, e.getMessage()));
     }

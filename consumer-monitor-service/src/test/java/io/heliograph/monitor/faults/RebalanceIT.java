@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.heliograph.monitor.Frames;
 import io.heliograph.monitor.Load;
 import io.heliograph.monitor.MonitorRun;
@@ -20,9 +22,9 @@ import io.heliograph.testkit.ServiceProcess;
  */
 class RebalanceIT {
 
-    /** A stream of about a minute, so that it still flows when the second instance has started. */
-    private static final int RECORDS = 9000;
-    private static final int PER_SECOND = 150;
+    private static final int PER_SECOND = 300;
+    /** Records sent once the second instance holds partitions: both work on them. */
+    private static final int AFTER_JOIN = 3000;
     private static final Duration WAIT = Duration.ofSeconds(180);
 
     @Test
@@ -30,12 +32,14 @@ class RebalanceIT {
         MonitorRun run = MonitorRun.create(4);
         try (Frames events = run.subscribeEvents();
                 ServiceProcess first = run.start("it-first");
-                Load load = Load.start(run.bootstrap(), run.topic(), RECORDS, PER_SECOND)) {
+                Load load = Load.untilStopped(run.bootstrap(), run.topic(), PER_SECOND)) {
             await().atMost(WAIT).until(() -> Load.finished(first.getJson("/api/stats")) >= 1000);
+            // Records keep flowing while the second instance starts and the partitions move.
             try (ServiceProcess second = run.start("it-second")) {
-                assertThat(load.acked()).as("records still to come when the second instance joined").isLessThan(RECORDS);
+                await().atMost(WAIT).until(() -> holdsPartitions(first, "it-second") && holdsPartitions(first, "it-first"));
+                int records = load.stopAfter(AFTER_JOIN);
                 load.awaitSent(WAIT);
-                await().atMost(WAIT).until(() -> Load.finished(first.getJson("/api/stats")) >= RECORDS);
+                await().atMost(WAIT).until(() -> Load.finished(first.getJson("/api/stats")) >= records);
                 await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
                 load.assertCounted(second.getJson("/api/stats"));
                 load.assertOneTerminalStateEach(events);
@@ -43,8 +47,17 @@ class RebalanceIT {
                 Set<String> finishers = events.matching(f -> Frames.type(f).equals("processing-completed")).stream()
                         .map(f -> f.path("event").path("data").path("consumerId").asText()).collect(Collectors.toSet());
                 assertThat(finishers).as("both instances processed records").contains("it-first", "it-second");
-                System.out.printf("rebalance: %d records, %d terminal frames%n", RECORDS, events.terminalFrames());
+                System.out.printf("rebalance: %d records, %d terminal frames%n", records, events.terminalFrames());
             }
         }
+    }
+
+    private static boolean holdsPartitions(ServiceProcess from, String consumerId) {
+        for (JsonNode c : from.getJson("/api/consumers")) {
+            if (consumerId.equals(c.path("consumerId").asText()) && "ACTIVE".equals(c.path("status").asText())) {
+                return c.path("partitions").size() > 0;
+            }
+        }
+        return false;
     }
 }
