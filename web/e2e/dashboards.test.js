@@ -95,6 +95,9 @@ test('/consumers: a record sent from the form moves through the live log to proc
   assert.match(await page.textContent(row), /CSV batch/);
   await eventually(async () => (await text(page, '[data-stat="totalMessages"] .stat-value')) !== '—', { message: 'statistics' });
   assert.ok(await page.locator('#consumer-list tr[data-consumer]').count() >= 1, 'the consumers are listed');
+  // the consumer lag: in total, and per partition of each instance
+  await eventually(async () => /^\d/.test(await text(page, '[data-stat="totalLag"] .stat-value')), { message: 'consumer lag' });
+  await eventually(async () => /\(\d[\d,]*\)/.test(await text(page, '#consumer-list')), { message: 'the lag of each partition' });
   await screenshot(page, 'consumers');
   assert.deepEqual(browser.errors, []);
 });

@@ -1,7 +1,9 @@
 package io.heliograph.bench;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -9,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,6 +24,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -33,6 +41,10 @@ import io.vertx.core.json.JsonObject;
  * topics) is ignored. The monitor must consume the topic: start it with
  * {@code HELIOGRAPH_MONITOR_TOPICS=<topic>}. A first warm-up message proves it does before the
  * clock starts.
+ *
+ * <p>The monitor itself ({@code --monitor}, its HTTP address) is read before and after: its CPU time (the
+ * process listening on that port, or {@code --monitor-pid}), its Redis round trips
+ * ({@code heliograph_monitor_redis_round_trips_total}) per message, and the consumer lag it reports at the end.
  */
 final class KafkaWorkload {
 
@@ -47,6 +59,8 @@ final class KafkaWorkload {
         String channel = args.string("events-channel", "consumer.events");
         int timeoutSeconds = args.integer("timeout", 300, 1, 900);
         int warmupSeconds = args.integer("warmup-timeout", 90, 1, 600);
+        URI monitorUrl = Loopback.requireUri("--monitor", args.string("monitor", "http://127.0.0.1:8083"));
+        long monitorPid = args.longValue("monitor-pid", 0, 0, Long.MAX_VALUE);
         for (String server : bootstrap.split(",")) {
             Loopback.require("--bootstrap", server.substring(0, server.lastIndexOf(':')));
         }
@@ -99,6 +113,10 @@ final class KafkaWorkload {
                             + warmupSeconds + " s: is consumer-monitor-service running with HELIOGRAPH_MONITOR_TOPICS=" + topic + "?");
                 }
                 sentAt.clear();
+                Optional<ProcessProbe> monitor = monitorPid > 0 ? Optional.of(new ProcessProbe(monitorPid))
+                        : Processes.listening(Rig.port(monitorUrl)).map(ProcessProbe::new);
+                long monitorCpuBefore = monitor.map(ProcessProbe::cpuNanos).orElse(0L);
+                double roundTripsBefore = roundTrips(rig, monitorUrl);
 
                 System.err.printf("kafka: producing %d messages to %s ...%n", messages, topic);
                 LongAdder acked = new LongAdder();
@@ -132,6 +150,9 @@ final class KafkaWorkload {
                     }
                 }
                 String stats = rig.gatewayStats();
+                long monitorCpu = monitor.map(ProcessProbe::cpuNanos).orElse(0L) - monitorCpuBefore;
+                double roundTrips = roundTrips(rig, monitorUrl) - roundTripsBefore;
+                String monitorStats = get(rig, monitorUrl, "/api/stats");
                 Connection connection = fleet.connections().get(0);
                 fleet.closeAll(TimeUnit.SECONDS.toNanos(5));
 
@@ -148,6 +169,14 @@ final class KafkaWorkload {
                 report.row("latency send->completed", Histograms.summary(latency));
                 report.row("frames on the channel", connection.received + " received, " + connection.missing
                         + " offset gap(s), " + connection.duplicates + " duplicate(s)");
+                report.section("consumer-monitor-service at " + monitorUrl);
+                report.row("monitor CPU", monitor.isEmpty() ? "process not found (give --monitor-pid)"
+                        : String.format("%.2f s over the run = %.2f cores (pid %d)", monitorCpu / 1e9,
+                                monitorCpu / (double) Math.max(1, end - start), monitor.get().pid()));
+                report.row("Redis round trips", Double.isNaN(roundTrips) ? "unknown (no heliograph_monitor_redis_round_trips_total)"
+                        : String.format("%.0f for %d messages = %.4f per message", roundTrips, completed + failed,
+                                roundTrips / Math.max(1, completed + failed)));
+                report.row("lag at the end", lagOf(monitorStats));
                 report.row("gateway /api/stats", stats);
                 String problems = fleet.problems();
                 report.row("problems", problems.isBlank() ? "none" : problems);
@@ -171,6 +200,38 @@ final class KafkaWorkload {
             acked.increment();
             lastAck.accumulate(System.nanoTime());
         });
+    }
+
+    /** The monitor's Redis round trips so far (its Prometheus counter), NaN when it has none. */
+    private static double roundTrips(Rig rig, URI monitor) {
+        Matcher m = Pattern.compile("(?m)^heliograph_monitor_redis_round_trips_total(\\{[^}]*\\})? ([0-9.E+]+)$")
+                .matcher(get(rig, monitor, "/q/metrics"));
+        return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
+    }
+
+    /** {@code totalLag} and the lag per partition from the monitor's {@code /api/stats}. */
+    private static String lagOf(String stats) {
+        try {
+            JsonObject json = new JsonObject(stats);
+            return json.getLong("totalLag") + " records in total, per partition " + json.getJsonObject("lag");
+        } catch (RuntimeException e) {
+            return "unknown: " + stats;
+        }
+    }
+
+    private static String get(Rig rig, URI base, String path) {
+        HttpClient http = rig.vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000));
+        try {
+            return http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost()).setPort(Rig.port(base))
+                            .setURI(path).setTimeout(5000))
+                    .compose(request -> request.send())
+                    .compose(response -> response.body())
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).toString();
+        } catch (Exception e) {
+            return "unavailable: " + e.getMessage();
+        } finally {
+            http.close();
+        }
     }
 
     /** How many of the messages sent so far have finished (completed or failed) on the channel. */

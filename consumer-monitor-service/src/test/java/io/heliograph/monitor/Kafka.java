@@ -30,18 +30,31 @@ public final class Kafka {
     }
 
     public static void createTopic(String topic, int partitions) {
-        try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
+        createTopic(BOOTSTRAP, topic, partitions);
+    }
+
+    public static void createTopic(String bootstrap, String topic, int partitions) {
+        try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + topic + " on " + BOOTSTRAP
+            throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrap
                     + " (is the broker up? ./heliograph infra up)", e);
         }
     }
 
     public static KafkaProducer<String, String> producer() {
+        return producer(BOOTSTRAP);
+    }
+
+    /** Idempotent, acks=all, retrying for two minutes: through a broker restart every acknowledged record is in the topic once. */
+    public static KafkaProducer<String, String> producer(String bootstrap) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);

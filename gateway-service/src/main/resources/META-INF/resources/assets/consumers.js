@@ -1,5 +1,6 @@
-// `/consumers`: the Kafka consumer monitor: statistics, the record log with statuses changing
-// live, the consumer instances, and a form that produces a test message or a CSV batch.
+// `/consumers`: the Kafka consumer monitor: statistics (with the consumer lag and the throughput per
+// second), the record log with statuses changing live, the consumer instances with the lag of each
+// partition they hold, and a form that produces a test message or a CSV batch.
 import { shell, hg, h, fill, fmt, config, fetchJson, toast } from '/assets/app.js';
 
 // The producer API is a write API: it needs the monitor's producer key (./heliograph up prints where
@@ -12,7 +13,9 @@ const STATUS_LABEL = { RECEIVED: 'received', PROCESSING: 'processing', PROCESSED
 const main = shell({ title: 'Consumers', subtitle: 'Kafka records through the consumer monitor, every step pushed live.' });
 const client = hg();
 
-const statCards = h('section', { class: 'grid cols-4', id: 'consumer-stats' });
+const statCards = h('section', { class: 'grid cards', id: 'consumer-stats' });
+// How often the consumer list (each instance's lag and throughput) is read again from the monitor.
+const CONSUMERS_REFRESH_MS = 2000;
 const logBody = h('tbody', { id: 'record-log' });
 const consumersBody = h('tbody', { id: 'consumer-list' });
 const form = buildForm();
@@ -28,7 +31,8 @@ main.append(
       h('div', { class: 'card' },
         h('div', { class: 'card-head' }, h('h2', null, 'Consumers')),
         h('div', { class: 'table-wrap' }, h('table', null,
-          h('thead', null, h('tr', null, h('th', null, 'Instance'), h('th', null, 'Status'), h('th', null, 'Partitions'))),
+          h('thead', null, h('tr', null, h('th', null, 'Instance'), h('th', null, 'Status'), h('th', null, 'Partitions (lag)'),
+            h('th', { class: 'right' }, 'Lag'), h('th', { class: 'right' }, 'Msg/s'))),
           consumersBody))),
       form)));
 
@@ -40,6 +44,7 @@ const statDefs = [
   ['processedMessages', 'Processed', (s) => fmt.num(s.processedMessages), (s) => rate(s.processedMessages, s.totalMessages, 'passed validation')],
   ['failedMessages', 'Failed', (s) => fmt.num(s.failedMessages), (s) => rate(s.failedMessages, s.totalMessages, 'sent to the dead-letter topic')],
   ['messagesPerSecond', 'Throughput', (s) => `${fmt.num(s.messagesPerSecond, 1)}/s`, (s) => `${fmt.num(s.activeConsumers)} active consumer${s.activeConsumers === 1 ? '' : 's'}`],
+  ['totalLag', 'Consumer lag', (s) => fmt.num(s.totalLag ?? 0), (s) => `records not yet committed, over ${fmt.num(Object.keys(s.lag || {}).length)} partition${Object.keys(s.lag || {}).length === 1 ? '' : 's'}`],
 ];
 function rate(part, whole, text) {
   return typeof part === 'number' && whole > 0 ? `${((100 * part) / whole).toFixed(1)}% · ${text}` : text;
@@ -104,14 +109,21 @@ function onRecordEvent(event, meta) {
 const consumers = new Map();
 function renderConsumers() {
   if (consumers.size === 0) {
-    fill(consumersBody, h('tr', null, h('td', { colspan: 3, class: 'empty' }, 'No consumer reported yet')));
+    fill(consumersBody, h('tr', null, h('td', { colspan: 5, class: 'empty' }, 'No consumer reported yet')));
     return;
   }
-  fill(consumersBody, [...consumers.values()].sort((a, b) => String(a.consumerId).localeCompare(String(b.consumerId))).map((c) =>
-    h('tr', { 'data-consumer': c.consumerId },
+  // The newest lag per partition: stats-updated (live) over the consumer list (read every few seconds).
+  const lagOf = (c, p) => (stats && stats.lag && p in stats.lag ? stats.lag[p] : (c.lag || {})[p]);
+  fill(consumersBody, [...consumers.values()].sort((a, b) => String(a.consumerId).localeCompare(String(b.consumerId))).map((c) => {
+    const parts = Array.isArray(c.partitions) ? c.partitions : [];
+    const lags = parts.map((p) => lagOf(c, p)).filter((n) => typeof n === 'number');
+    return h('tr', { 'data-consumer': c.consumerId },
       h('td', { class: 'mono' }, c.consumerId),
       h('td', null, h('span', { class: `badge ${c.status}` }, c.status || '—')),
-      h('td', { class: 'mono faint' }, Array.isArray(c.partitions) && c.partitions.length ? c.partitions.join(', ') : '—'))));
+      h('td', { class: 'mono faint' }, parts.length ? parts.map((p) => `${p} (${fmt.num(lagOf(c, p) ?? 0)})`).join(', ') : '—'),
+      h('td', { class: 'right mono', 'data-lag': c.consumerId }, lags.length ? fmt.num(lags.reduce((a, b) => a + b, 0)) : '—'),
+      h('td', { class: 'right mono' }, c.status === 'ACTIVE' && typeof c.messagesPerSecond === 'number' ? fmt.num(c.messagesPerSecond, 1) : '—'));
+  }));
 }
 renderConsumers();
 
@@ -121,6 +133,7 @@ client.subscribe('consumer.stats', (event) => {
   if (event.type === 'stats-updated' && event.data) {
     stats = event.data;
     renderStats();
+    renderConsumers();
   }
 });
 function onStatus(event) {
@@ -148,12 +161,20 @@ async function follow(channel, onEvent, limit) {
 }
 
 const api = config.monitor;
-follow('consumer.status', onStatus, 200).then((ok) => {
-  if (ok && consumers.size) return;
-  fetchJson(`${api}/api/consumers`).then((list) => {
-    for (const c of Array.isArray(list) ? list : []) if (!consumers.has(c.consumerId)) consumers.set(c.consumerId, c);
+// Status changes arrive live; each instance's lag and throughput are read from the monitor's list.
+function refreshConsumers() {
+  return fetchJson(`${api}/api/consumers`).then((list) => {
+    for (const c of Array.isArray(list) ? list : []) {
+      const known = consumers.get(c.consumerId);
+      // a live status event newer than the list keeps its status and partitions
+      consumers.set(c.consumerId, known ? { ...c, ...known, lag: c.lag, totalLag: c.totalLag, messagesPerSecond: c.messagesPerSecond } : c);
+    }
     renderConsumers();
   }).catch(() => {});
+}
+follow('consumer.status', onStatus, 200).then(() => {
+  refreshConsumers();
+  setInterval(refreshConsumers, CONSUMERS_REFRESH_MS);
 });
 follow('consumer.events', onRecordEvent, 4 * LOG_ROWS).then((ok) => {
   if (ok) return;

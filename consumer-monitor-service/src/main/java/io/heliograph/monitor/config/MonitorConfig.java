@@ -32,10 +32,6 @@ public interface MonitorConfig {
     /** The rule set every row of a record is checked against. */
     Validation validation();
 
-    /** How long the per-record progress marker (the idempotency record) is kept; longer than the topic retention. */
-    @WithDefault("7d")
-    Duration recordMarkerTtl();
-
     /** How many finished records {@code /api/logs/recent} keeps. */
     @WithDefault("100")
     int recentLogs();
@@ -60,13 +56,23 @@ public interface MonitorConfig {
     @WithDefault("10m")
     Duration inactiveRetention();
 
-    /** First delay before a record whose lifecycle could not be recorded (Redis or Kafka down) is tried again. */
+    /** How the Kafka consumer polls, batches and commits (bootstrap servers and client settings: {@code kafka.*}). */
+    Consumer consumer();
+
+    /** First delay before a batch whose lifecycle could not be recorded (Redis or Kafka down) is tried again. */
     @WithDefault("200ms")
     Duration retryInitialBackoff();
 
-    /** Longest delay between two attempts of such a record; it is retried until it succeeds. */
+    /** Longest delay between two attempts of such a batch; it is retried until it succeeds. */
     @WithDefault("5s")
     Duration retryMaxBackoff();
+
+    /**
+     * How long a batch waits for Redis to answer before it is tried again. Long on purpose: a frozen Redis runs
+     * what waits in its socket once it thaws, so a retry before that would publish the batch's events twice.
+     */
+    @WithDefault("60s")
+    Duration redisReplyTimeout();
 
     /** How long a producer endpoint waits for the broker's acknowledgement. */
     @WithDefault("10s")
@@ -78,6 +84,36 @@ public interface MonitorConfig {
 
     /** Who may use the producer endpoints (a demo write API: it writes records into the consumed topics). */
     Producer producer();
+
+    interface Consumer {
+
+        /** Most records one poll returns, over all partitions; a partition's share of a poll is one batch. */
+        @WithDefault("500")
+        int maxPollRecords();
+
+        /** How long a poll waits for records when no batch finishes meanwhile. */
+        @WithDefault("200ms")
+        Duration pollTimeout();
+
+        /** A member that sends no heartbeat for this long leaves the group and its partitions move. */
+        @WithDefault("10s")
+        Duration sessionTimeout();
+
+        /** How often the member heartbeats to the group coordinator; well under the session timeout. */
+        @WithDefault("2s")
+        Duration heartbeatInterval();
+
+        /**
+         * How long a rebalance waits for the batches of revoked partitions to be recorded and committed before it
+         * lets them go unfinished (the next owner redoes them; they are still counted once).
+         */
+        @WithDefault("10s")
+        Duration revokeWait();
+
+        /** How often the consumer lag (end offset minus committed offset) of the held partitions is measured. */
+        @WithDefault("1s")
+        Duration lagInterval();
+    }
 
     interface Producer {
 

@@ -15,9 +15,13 @@ public class MonitorKeys {
         this.base = "hg:{" + config.keyPrefix() + "}:";
     }
 
-    /** Hash: how far the lifecycle of one record got (the idempotency marker). */
-    public String record(String topic, int partition, long offset) {
-        return base + "rec:" + topic + ":" + partition + ":" + offset;
+    /**
+     * Hash: field {@code <topic>:<partition>}, the highest offset of that partition whose lifecycle is recorded
+     * and counted (the idempotency mark: a partition is recorded in offset order, so any offset at or below it
+     * is done).
+     */
+    public String marks() {
+        return base + "marks";
     }
 
     /** Hash: totalMessages, processedMessages, failedMessages. */

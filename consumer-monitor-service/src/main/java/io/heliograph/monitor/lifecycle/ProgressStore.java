@@ -1,95 +1,96 @@
 package io.heliograph.monitor.lifecycle;
 
 import java.time.Instant;
-import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.inject.Singleton;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.common.TopicPartition;
 
 import io.heliograph.core.publish.RedisScript;
 import io.heliograph.monitor.config.MonitorConfig;
 import io.heliograph.monitor.config.MonitorKeys;
-import io.heliograph.monitor.stats.LogEntry;
-import io.heliograph.monitor.stats.StatsStore;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 
 /**
- * The per-record progress markers in Redis and the counts tied to them.
+ * The per-partition marks in Redis and the counts tied to them ({@code monitor/progress.lua}).
  *
- * <p>Guarantee: {@link #record} marks a step and applies its counts in one atomic script, once per
- * record and step, however often a record is delivered; the counters therefore never count a
- * record twice. Thread-safe; never blocks.
+ * <p>Guarantee: a partition's records are recorded in offset order, and the script that counts a
+ * batch moves the partition's mark (the highest offset recorded) in the same atomic step, skipping
+ * every offset at or below it; so however often a record is delivered, and by whichever instance,
+ * it is counted once. Thread-safe; never blocks.
  */
 @Singleton
 public class ProgressStore {
 
     private static final RedisScript SCRIPT = RedisScript.load("/monitor/progress.lua");
 
-    private final Redis redis;
-    private final ReactiveHashCommands<String, String, String> hashes;
+    /** What one batch's script call counted, and the partition's mark after it. */
+    public record Counted(long total, long processed, long failed, long mark) {
+    }
+
+    /** One record of a batch as the script sees it. */
+    public record Entry(long offset, boolean processed, String logEntryJson) {
+    }
+
+    private final ReactiveHashCommands<String, String, Long> marks;
     private final MonitorKeys keys;
-    private final ObjectMapper mapper;
-    private final long markerTtlSeconds;
     private final int recentLogs;
     private final long rateTtlSeconds;
 
-    public ProgressStore(Redis redis, ReactiveRedisDataSource dataSource, MonitorKeys keys, ObjectMapper mapper,
-            MonitorConfig config) {
-        this.redis = redis;
-        this.hashes = dataSource.hash(String.class);
+    public ProgressStore(ReactiveRedisDataSource dataSource, MonitorKeys keys, MonitorConfig config) {
+        this.marks = dataSource.hash(Long.class);
         this.keys = keys;
-        this.mapper = mapper;
-        this.markerTtlSeconds = Math.max(1, config.recordMarkerTtl().toSeconds());
         this.recentLogs = config.recentLogs();
         this.rateTtlSeconds = config.rateWindowSeconds() + 60L;
     }
 
-    /** The steps already recorded for a record (empty for a first delivery). */
-    public Uni<Set<Step>> progress(RecordId id) {
-        return hashes.hkeys(key(id)).map(fields -> {
-            Set<Step> steps = EnumSet.noneOf(Step.class);
-            fields.forEach(f -> steps.add(Step.ofField(f)));
-            return steps;
-        });
+    /** The highest recorded offset of a partition, -1 when none is. */
+    public Uni<Long> mark(TopicPartition partition) {
+        return marks.hget(keys.marks(), field(partition)).map(mark -> mark == null ? -1L : mark);
     }
 
-    /** Records a step with no counts. */
-    public Uni<Boolean> record(RecordId id, Step step) {
-        return run(id, step, "", false, "");
-    }
-
-    /** Records RECEIVED and counts the record in totalMessages. */
-    public Uni<Boolean> recordReceived(RecordId id) {
-        return run(id, Step.RECEIVED, StatsStore.TOTAL, false, "");
-    }
-
-    /** Records FINISHED: counts the outcome, the rate, and keeps the log entry. */
-    public Uni<Boolean> recordFinished(RecordId id, LogEntry entry, boolean processed) {
-        String json;
-        try {
-            json = mapper.writeValueAsString(entry);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
+    /**
+     * The script call that records a batch of one partition, to be sent after the batch's events ({@link
+     * io.heliograph.core.publish.EventPublisher#publishAllThen}). {@code entries} are in offset order; those
+     * with a log entry are kept in the recent log.
+     */
+    public Request record(TopicPartition partition, List<Entry> entries) {
+        List<String> logs = new ArrayList<>();
+        List<String> outcomes = new ArrayList<>(entries.size() * 2);
+        for (Entry e : entries) {
+            String offset = Long.toString(e.offset());
+            if (e.logEntryJson() != null) {
+                logs.add(offset);
+                logs.add(e.logEntryJson());
+            }
+            outcomes.add(offset);
+            outcomes.add(e.processed() ? "p" : "f");
         }
-        return run(id, Step.FINISHED, processed ? StatsStore.PROCESSED : StatsStore.FAILED, true, json);
-    }
-
-    private Uni<Boolean> run(RecordId id, Step step, String counter, boolean rate, String logEntry) {
-        List<String> scriptKeys = List.of(key(id), keys.counters(), keys.rateBucket(Instant.now().getEpochSecond()),
+        List<String> args = new ArrayList<>(4 + logs.size() + outcomes.size());
+        args.add(field(partition));
+        args.add(Long.toString(rateTtlSeconds));
+        args.add(Integer.toString(recentLogs));
+        args.add(Integer.toString(logs.size() / 2));
+        args.addAll(logs);
+        args.addAll(outcomes);
+        List<String> scriptKeys = List.of(keys.marks(), keys.counters(), keys.rateBucket(Instant.now().getEpochSecond()),
                 keys.recentLogs());
-        List<String> args = List.of(step.field(), Long.toString(markerTtlSeconds), counter,
-                rate ? Long.toString(rateTtlSeconds) : "", logEntry, Integer.toString(recentLogs));
-        return SCRIPT.call(redis, scriptKeys, args).map(reply -> reply.toInteger() == 1);
+        return SCRIPT.evalRequest(scriptKeys, args);
     }
 
-    private String key(RecordId id) {
-        return keys.record(id.topic(), id.partition(), id.offset());
+    /** Reads the reply of a {@link #record} call. */
+    public static Counted counted(Response reply) {
+        return new Counted(reply.get(0).toLong(), reply.get(1).toLong(), reply.get(2).toLong(),
+                Long.parseLong(reply.get(3).toString()));
+    }
+
+    private static String field(TopicPartition partition) {
+        return partition.topic() + ":" + partition.partition();
     }
 }

@@ -12,7 +12,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.heliograph.monitor.config.MonitorConfig;
 import io.heliograph.monitor.stats.ConsumerInfo;
-import io.heliograph.monitor.stats.ConsumerRegistry;
 import io.heliograph.monitor.stats.LogEntry;
 import io.heliograph.monitor.stats.MonitorStats;
 import io.heliograph.monitor.stats.StatsStore;
@@ -24,12 +23,10 @@ import io.smallrye.mutiny.Uni;
 public class MonitorResource {
 
     private final StatsStore stats;
-    private final ConsumerRegistry consumers;
     private final int maxLogs;
 
-    public MonitorResource(StatsStore stats, ConsumerRegistry consumers, MonitorConfig config) {
+    public MonitorResource(StatsStore stats, MonitorConfig config) {
         this.stats = stats;
-        this.consumers = consumers;
         this.maxLogs = config.recentLogs();
     }
 
@@ -58,6 +55,6 @@ public class MonitorResource {
     @GET
     @Path("/consumers")
     public Uni<List<ConsumerInfo>> consumers() {
-        return consumers.list();
+        return stats.consumers();
     }
 }

@@ -4,9 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +31,6 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.quarkus.redis.datasource.sortedset.ReactiveSortedSetCommands;
 import io.quarkus.redis.datasource.sortedset.ScoreRange;
-import io.quarkus.redis.datasource.sortedset.ScoredValue;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -62,6 +59,7 @@ public class ConsumerRegistry {
     private final MonitorKeys keys;
     private final EventPublisher publisher;
     private final StatsBroadcaster stats;
+    private final StatsStore store;
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final MonitorConfig config;
@@ -70,15 +68,18 @@ public class ConsumerRegistry {
     private CompletableFuture<Void> announcements = CompletableFuture.completedFuture(null);
     private volatile boolean stopped;
     private volatile long lastHeartbeatOk;
+    private volatile Map<String, Long> lag = Map.of();
+    private volatile double messagesPerSecond;
     private long timer = -1;
 
     public ConsumerRegistry(ReactiveRedisDataSource redis, MonitorKeys keys, EventPublisher publisher,
-            StatsBroadcaster stats, ObjectMapper mapper, Vertx vertx, MonitorConfig config) {
+            StatsBroadcaster stats, StatsStore store, ObjectMapper mapper, Vertx vertx, MonitorConfig config) {
         this.alive = redis.sortedSet(String.class);
         this.info = redis.hash(String.class);
         this.keys = keys;
         this.publisher = publisher;
         this.stats = stats;
+        this.store = store;
         this.mapper = mapper;
         this.vertx = vertx;
         this.config = config;
@@ -129,27 +130,27 @@ public class ConsumerRegistry {
         publishCurrent();
     }
 
-    /** Every instance still listed: alive ones ACTIVE, those whose heartbeat expired INACTIVE. */
-    public Uni<List<ConsumerInfo>> list() {
-        long now = System.currentTimeMillis();
-        return Uni.combine().all()
-                .unis(info.hgetall(keys.consumerInfo()),
-                        alive.zrangebyscoreWithScores(keys.aliveConsumers(), ScoreRange.from(now, Long.MAX_VALUE)))
-                .asTuple().map(t -> {
-                    Set<String> live = new java.util.HashSet<>();
-                    t.getItem2().forEach(v -> live.add(v.value()));
-                    List<ConsumerInfo> all = new ArrayList<>();
-                    for (String value : t.getItem1().values()) {
-                        ConsumerInfo c = parse(value);
-                        all.add(live.contains(c.consumerId()) ? c : c.inactive());
-                    }
-                    all.sort(Comparator.comparing(ConsumerInfo::consumerId));
-                    return all;
-                });
+    /**
+     * The lag of the partitions this instance holds and its throughput, measured by the consumer: kept in this
+     * instance's entry, where {@code /api/consumers} and {@code stats-updated} read it.
+     */
+    public void load(Map<String, Long> lag, double messagesPerSecond) {
+        if (stopped || (lag.equals(this.lag) && messagesPerSecond == this.messagesPerSecond)) {
+            // An idle monitor does not rewrite (and republish) the same numbers every second.
+            return;
+        }
+        this.lag = Map.copyOf(lag);
+        this.messagesPerSecond = messagesPerSecond;
+        info.hset(keys.consumerInfo(), consumerId, json(current()))
+                .subscribe().with(ok -> stats.changed(), e -> LOG.debugf("lag of %s not stored: %s", consumerId, e.getMessage()));
     }
 
     private ConsumerInfo current() {
-        return new ConsumerInfo(consumerId, ConsumerInfo.ACTIVE, List.copyOf(partitions), Instant.now().toString());
+        Map<String, Long> held = new java.util.TreeMap<>(lag);
+        held.keySet().retainAll(partitions);
+        long total = held.values().stream().mapToLong(Long::longValue).sum();
+        return new ConsumerInfo(consumerId, ConsumerInfo.ACTIVE, List.copyOf(partitions), Instant.now().toString(), held, total,
+                messagesPerSecond);
     }
 
     private void publishCurrent() {
@@ -187,7 +188,7 @@ public class ConsumerRegistry {
                 .collect().last().replaceWithVoid();
         long forgetBefore = now - config.inactiveRetention().toMillis();
         return expired.chain(() -> info.hgetall(keys.consumerInfo())).chain(all -> {
-            List<String> old = all.values().stream().map(this::parse)
+            List<String> old = all.values().stream().map(store::parseConsumer)
                     .filter(c -> ConsumerInfo.INACTIVE.equals(c.status()) && Instant.parse(c.lastSeen()).toEpochMilli() < forgetBefore)
                     .map(ConsumerInfo::consumerId).toList();
             return old.isEmpty() ? Uni.createFrom().voidItem()
@@ -198,8 +199,8 @@ public class ConsumerRegistry {
     private Uni<Void> declareDead(String id) {
         return info.hget(keys.consumerInfo(), id).chain(value -> {
             ConsumerInfo dead = value == null
-                    ? new ConsumerInfo(id, ConsumerInfo.INACTIVE, List.of(), Instant.now().toString())
-                    : parse(value).inactive();
+                    ? new ConsumerInfo(id, ConsumerInfo.INACTIVE, List.of(), Instant.now().toString(), Map.of(), 0, 0)
+                    : store.parseConsumer(value).inactive();
             LOG.infof("consumer %s missed its heartbeats: INACTIVE", id);
             return info.hset(keys.consumerInfo(), id, json(dead)).chain(() -> announce(dead));
         });
@@ -226,14 +227,6 @@ public class ConsumerRegistry {
             return mapper.writeValueAsString(c);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private ConsumerInfo parse(String value) {
-        try {
-            return mapper.readValue(value, ConsumerInfo.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable consumer entry in " + keys.consumerInfo(), e);
         }
     }
 

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,10 +41,7 @@ class RecordLifecycleTest {
     MonitorConfig config;
 
     @Inject
-    RecordLifecycle lifecycle;
-
-    @Inject
-    ProgressStore progress;
+    BatchLifecycle lifecycle;
 
     @Inject
     StatsStore stats;
@@ -65,6 +64,7 @@ class RecordLifecycleTest {
             assertThat(received.path("data").path("rowCount").asInt()).isEqualTo(1);
             assertThat(received.path("data").path("timestamp").asText()).isNotBlank();
             assertThat(mine.get(1).path("event").path("data").path("status").asText()).isEqualTo("PROCESSING");
+            assertThat(mine).allSatisfy(f -> assertThat(f.path("event").path("data").path("timestamp").asText()).isNotBlank());
             JsonNode completed = mine.get(2).path("event").path("data");
             assertThat(completed.path("status").asText()).isEqualTo("PROCESSED");
             assertThat(completed.path("consumerId").asText()).isNotBlank();
@@ -118,28 +118,45 @@ class RecordLifecycleTest {
     }
 
     @Test
-    void aRedeliveredRecordFinishesItsLifecycleWithoutCountingTwice() {
-        // A record whose first delivery died after processing-started: RECEIVED (with its count)
-        // and STARTED are recorded, the rest is not.
-        long offset = 1_000_000_000L + System.nanoTime() % 1_000_000;
-        RecordId id = RecordId.of(topic(), 1, offset);
-        ConsumerRecord<String, String> record = new ConsumerRecord<>(topic(), 1, offset, "k", "{\"id\":\"r\",\"amount\":1}");
-        progress.recordReceived(id).await().atMost(WAIT);
-        progress.record(id, Step.STARTED).await().atMost(WAIT);
+    void aRedeliveredBatchIsSkippedAndAnOverlappingOneCountsOnlyItsNewRecords() {
+        // A topic nobody consumes, so the real consumer's marks are not touched.
+        TopicPartition partition = new TopicPartition("hm-test-redelivery-" + System.nanoTime(), 0);
+        List<ConsumerRecord<String, String>> first = List.of(record(partition, 0, "{\"id\":\"a\",\"amount\":1}"),
+                record(partition, 1, "{\"id\":\"b\",\"amount\":\"x\"}"), record(partition, 2, "{\"id\":\"c\",\"amount\":3}"));
+        List<ConsumerRecord<String, String>> overlapping = List.of(first.get(1), first.get(2),
+                record(partition, 3, "{\"id\":\"d\",\"amount\":4}"));
         MonitorStats before = stats.read().await().atMost(WAIT);
 
         try (Frames frames = Frames.subscribe(config.channels().events())) {
-            lifecycle.handle(record).await().atMost(WAIT);
+            BatchLifecycle.Recorded recorded = lifecycle.handle(partition, first, null).await().atMost(WAIT);
             MonitorStats afterFirst = stats.read().await().atMost(WAIT);
-            lifecycle.handle(record).await().atMost(WAIT);
-            MonitorStats afterSecond = stats.read().await().atMost(WAIT);
+            BatchLifecycle.Recorded again = lifecycle.handle(partition, first, null).await().atMost(WAIT);
+            MonitorStats afterRedelivery = stats.read().await().atMost(WAIT);
+            lifecycle.handle(partition, overlapping, null).await().atMost(WAIT);
+            MonitorStats afterOverlap = stats.read().await().atMost(WAIT);
 
-            assertThat(frames.forLog(id.logId())).extracting(Frames::type).containsExactly("processing-completed");
-            assertThat(afterFirst.processedMessages()).isEqualTo(before.processedMessages() + 1);
-            assertThat(afterSecond.processedMessages()).isEqualTo(afterFirst.processedMessages());
-            assertThat(afterSecond.totalMessages()).isEqualTo(afterFirst.totalMessages());
+            assertThat(recorded.nextOffset()).isEqualTo(3);
+            assertThat(recorded.counted()).isEqualTo(3);
+            assertThat(again.counted()).isZero();
+            assertThat(afterFirst.totalMessages()).isEqualTo(before.totalMessages() + 3);
+            assertThat(afterFirst.processedMessages()).isEqualTo(before.processedMessages() + 2);
+            assertThat(afterFirst.failedMessages()).isEqualTo(before.failedMessages() + 1);
+            assertThat(afterRedelivery.totalMessages()).isEqualTo(afterFirst.totalMessages());
+            assertThat(afterOverlap.totalMessages()).isEqualTo(afterFirst.totalMessages() + 1);
+            assertThat(afterOverlap.processedMessages()).isEqualTo(afterFirst.processedMessages() + 1);
+            await().atMost(WAIT).until(() -> frames.forLog(partition.topic() + "-0-3").size() == 3);
+            for (int offset = 0; offset < 4; offset++) {
+                List<JsonNode> mine = frames.forLog(partition.topic() + "-0-" + offset);
+                assertThat(mine).extracting(Frames::type).as("offset " + offset).containsExactly("message-received",
+                        "processing-started", offset == 1 ? "processing-failed" : "processing-completed");
+                assertThat(mine).allSatisfy(f -> assertThat(Instant.parse(f.path("event").path("data").path("timestamp").asText()))
+                        .isNotNull());
+            }
         }
-        assertThat(progress.progress(id).await().atMost(WAIT)).containsExactlyInAnyOrder(Step.values());
+    }
+
+    private static ConsumerRecord<String, String> record(TopicPartition partition, long offset, String value) {
+        return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, "k" + offset, value);
     }
 
     private void assertFailed(List<JsonNode> frames, String error) {

@@ -1,9 +1,12 @@
 package io.heliograph.core.publish;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.heliograph.core.envelope.CloudEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 
 /**
  * The one way every Heliograph producer publishes (PROTOCOL.md section 3), on one atomic script.
@@ -49,6 +52,24 @@ public interface EventPublisher {
      *         published in order
      */
     Uni<List<Outcome>> publishAll(List<Publication> publications);
+
+    /**
+     * {@link #publishAll}, then the caller's own commands, pipelined on one connection: one round trip for both,
+     * and Redis runs {@code after} only once the events' script calls have run (one connection keeps its order),
+     * so bookkeeping that must never get ahead of the events (a consumer's progress marks) travels with them.
+     *
+     * @param timeout how long to wait for every reply; a caller that retries after it must expect the first
+     *                attempt to run still (a frozen Redis runs what waits in its socket once it thaws), so one
+     *                that must not have two attempts in flight gives a long one
+     * @return the outcomes as {@link #publishAll} gives them and the replies of {@code after}, in order; fails
+     *         with {@link PublishException.Reason#UNAVAILABLE} when Redis could not be reached or one of
+     *         {@code after} failed or was not answered in time (the events may or may not have been published)
+     */
+    Uni<Pipelined> publishAllThen(List<Publication> publications, List<Request> after, Duration timeout);
+
+    /** What {@link #publishAllThen} brought back: one outcome per publication and one reply per command, in order. */
+    record Pipelined(List<Outcome> outcomes, List<Response> replies) {
+    }
 
     /** Events this process has published successfully since it started (repeats of an id not counted). */
     long publishedCount();

@@ -219,18 +219,7 @@ public class RedisEventPublisher implements EventPublisher {
     @Override
     public Uni<List<Outcome>> publishAll(List<Publication> publications) {
         Outcome[] outcomes = new Outcome[publications.size()];
-        Map<String, Call> calls = new LinkedHashMap<>();
-        for (int i = 0; i < publications.size(); i++) {
-            Publication publication = publications.get(i);
-            try {
-                ChannelName.of(publication.channel());
-                calls.computeIfAbsent(publication.channel(), Call::new).add(i, publication);
-            } catch (PublishException e) {
-                outcomes[i] = Outcome.refused(e);
-            }
-        }
-        // A channel whose every event was refused has nothing to send.
-        calls.values().removeIf(call -> call.positions.isEmpty());
+        Map<String, Call> calls = group(publications, outcomes);
         if (calls.isEmpty()) {
             return Uni.createFrom().item(Arrays.asList(outcomes));
         }
@@ -259,6 +248,51 @@ public class RedisEventPublisher implements EventPublisher {
         return done.eventually(inFlight::decrementAndGet).map(ignored -> Arrays.asList(outcomes));
     }
 
+    @Override
+    public Uni<Pipelined> publishAllThen(List<Publication> publications, List<Request> after, Duration timeout) {
+        Outcome[] outcomes = new Outcome[publications.size()];
+        Map<String, Call> calls = group(publications, outcomes);
+        PublishException refusal = admit();
+        if (refusal != null) {
+            return Uni.createFrom().failure(refusal);
+        }
+        return redis.connect()
+                .ifNoItem().after(timeout).fail()
+                .onFailure().transform(RedisEventPublisher::unavailable)
+                .chain(connection -> {
+                    // Subscribed in list order, so the requests leave on the connection in that order.
+                    List<Uni<Void>> events = calls.values().stream().map(call -> settle(connection::send, call, outcomes, timeout, true)).toList();
+                    List<Uni<Response>> replies = after.stream().map(request -> connection.send(request)
+                            .ifNoItem().after(timeout).fail()
+                            .onFailure().transform(RedisEventPublisher::unavailable)).toList();
+                    Uni<Void> published = events.isEmpty() ? Uni.createFrom().voidItem()
+                            : Uni.join().all(events).andCollectFailures().replaceWithVoid();
+                    Uni<List<Response>> answered = replies.isEmpty() ? Uni.createFrom().item(List.of())
+                            : Uni.join().all(replies).andFailFast();
+                    return Uni.combine().all().unis(published, answered).asTuple()
+                            .map(t -> new Pipelined(Arrays.asList(outcomes), t.getItem2()))
+                            .eventually(connection::close);
+                })
+                .eventually(inFlight::decrementAndGet);
+    }
+
+    /** The publications by channel, in order; a refused one gets its outcome here and joins no call. */
+    private Map<String, Call> group(List<Publication> publications, Outcome[] outcomes) {
+        Map<String, Call> calls = new LinkedHashMap<>();
+        for (int i = 0; i < publications.size(); i++) {
+            Publication publication = publications.get(i);
+            try {
+                ChannelName.of(publication.channel());
+                calls.computeIfAbsent(publication.channel(), Call::new).add(i, publication);
+            } catch (PublishException e) {
+                outcomes[i] = Outcome.refused(e);
+            }
+        }
+        // A channel whose every event was refused has nothing to send.
+        calls.values().removeIf(call -> call.positions.isEmpty());
+        return calls;
+    }
+
     /** Null when a publish may wait for Redis (and it is counted), else why not. */
     private PublishException admit() {
         if (inFlight.incrementAndGet() <= settings.maxInFlight()) {
@@ -276,7 +310,13 @@ public class RedisEventPublisher implements EventPublisher {
     }
 
     private Uni<Void> settle(Function<Request, Uni<Response>> sender, Call call, Outcome[] outcomes) {
-        return send(sender, call)
+        return settle(sender, call, outcomes, settings.timeout(), false);
+    }
+
+    /** {@code ordered}: the call must run before whatever the connection carries after it (see {@link #send}). */
+    private Uni<Void> settle(Function<Request, Uni<Response>> sender, Call call, Outcome[] outcomes, Duration timeout,
+            boolean ordered) {
+        return send(sender, call, timeout, ordered)
                 .invoke(results -> {
                     for (int k = 0; k < results.size(); k++) {
                         outcomes[call.positions.get(k)] = Outcome.published(results.get(k));
@@ -288,8 +328,16 @@ public class RedisEventPublisher implements EventPublisher {
     }
 
     private Uni<List<Published>> send(Function<Request, Uni<Response>> sender, Call call) {
-        return SCRIPT.call(sender, call.keys, call.args)
-                .ifNoItem().after(settings.timeout()).fail()
+        return send(sender, call, settings.timeout(), false);
+    }
+
+    private Uni<List<Published>> send(Function<Request, Uni<Response>> sender, Call call, Duration timeout, boolean ordered) {
+        // EVALSHA's NOSCRIPT fallback would send the EVAL after whatever the connection carries next, so a
+        // pipeline that must keep its order sends EVAL at once (Redis keeps the compiled script either way).
+        Uni<Response> reply = ordered ? sender.apply(SCRIPT.evalRequest(call.keys, call.args))
+                : SCRIPT.call(sender, call.keys, call.args);
+        return reply
+                .ifNoItem().after(timeout).fail()
                 .onFailure().transform(RedisEventPublisher::unavailable)
                 .map(call::results);
     }

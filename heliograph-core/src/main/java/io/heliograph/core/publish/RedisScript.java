@@ -54,6 +54,14 @@ public record RedisScript(String source, String sha1) {
                 .recoverWithUni(() -> sender.apply(request(Command.EVAL, source, keys, args)));
     }
 
+    /**
+     * An EVAL of the script as a request of its own, for a pipeline that cannot wait for a NOSCRIPT answer to
+     * fall back (EVAL loads it too; Redis keeps the compiled script, so only the source travels again).
+     */
+    public Request evalRequest(List<String> keys, List<String> args) {
+        return request(Command.EVAL, source, keys, args);
+    }
+
     private static Request request(Command command, String script, List<String> keys, List<String> args) {
         Request request = Request.cmd(command).arg(script).arg(keys.size());
         keys.forEach(request::arg);

@@ -246,6 +246,34 @@ class RedisEventPublisherTest {
     }
 
     @Test
+    void publishAllThenRunsTheCallersCommandsAfterTheEventsInTheSameRoundTrip() throws Exception {
+        String a = freshChannel("test");
+        String b = freshChannel("recipes");
+        EventPublisher.Pipelined result = publisher.publishAllThen(List.of(
+                        Publication.of(a, CloudEvent.of("/t", "x", null, "a1")),
+                        Publication.of(b, CloudEvent.of("/t", "x", null, "b1")),
+                        Publication.of(a, CloudEvent.of("/t", "x", null, "a2"))),
+                List.of(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.GET).arg(ChannelName.of(a).offsetKey()),
+                        io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.GET).arg(ChannelName.of(b).offsetKey())), WAIT)
+                .await().atMost(WAIT);
+
+        assertThat(result.outcomes()).extracting(o -> o.published().offset()).containsExactly(1L, 1L, 2L);
+        // The commands ran after the events: they read the offsets the events took.
+        assertThat(result.replies()).extracting(Response::toLong).containsExactly(2L, 1L);
+        assertThat(dataInHistory(a)).containsExactly("a1", "a2");
+    }
+
+    @Test
+    void publishAllThenFailsAsUnavailableWhenOneOfTheCommandsFails() throws Exception {
+        String a = freshChannel("test");
+        assertThatThrownBy(() -> publisher.publishAllThen(List.of(Publication.of(a, CloudEvent.of("/t", "x", null, "a1"))),
+                        List.of(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.INCR).arg(ChannelName.of(a).historyKey())), WAIT)
+                .await().atMost(WAIT))
+                .isInstanceOfSatisfying(PublishException.class, e -> assertThat(e.reason()).isEqualTo(PublishException.Reason.UNAVAILABLE));
+        assertThat(dataInHistory(a)).containsExactly("a1");
+    }
+
+    @Test
     void concurrentRepeatsOfAnIdArePublishedOnceAndAllAnswerTheFirstResult() throws Exception {
         String channel = freshChannel("test");
         CloudEvent event = CloudEvent.withId(UUID.randomUUID().toString(), "/t", "x", null, "once");
