@@ -65,6 +65,11 @@ final class SlowConsumersWorkload {
             long slowestHealth = 0;
             int healthFailures = 0;
             long allClosedAt = -1;
+            long firstClosedAt = -1;
+            // Events Redis had acknowledged when the first / the last stalled client was closed: times the
+            // frame size, about what each stalled client had been sent (kernel buffers included) by then.
+            long eventsAtFirstClose = -1;
+            long eventsAtAllClosed = -1;
             try (Publishing publishing = new Publishing(rig.redisUrl)) {
                 PacedPublisher publisher = new PacedPublisher(publishing.publisher(), List.of(channel), rate, padding, 10 * rate + 100);
                 long start = System.nanoTime();
@@ -79,8 +84,14 @@ final class SlowConsumersWorkload {
                         healthFailures++;
                     }
                     peakRss = Math.max(peakRss, rig.gateway.map(ProcessProbe::rssBytes).orElse(-1L));
-                    if (allClosedAt < 0 && stat(http, "slowConsumerCloses") - closesBefore >= stalledCount) {
+                    long closedNow = stat(http, "slowConsumerCloses") - closesBefore;
+                    if (firstClosedAt < 0 && closedNow > 0) {
+                        firstClosedAt = System.nanoTime() - start;
+                        eventsAtFirstClose = publisher.acknowledged();
+                    }
+                    if (allClosedAt < 0 && closedNow >= stalledCount) {
                         allClosedAt = System.nanoTime() - start;
+                        eventsAtAllClosed = publisher.acknowledged();
                     }
                 }
                 publisher.awaitReplies(TimeUnit.SECONDS.toNanos(10));
@@ -114,6 +125,12 @@ final class SlowConsumersWorkload {
                 report.row("connected", stalled.size() + " in " + Report.fixed(connectNanos / 1e9, 1) + " s");
                 report.row("closed with 4009", closed + " of " + stalledCount + (allClosedAt < 0 ? " (not all during the run)"
                         : ", all within " + Report.fixed(allClosedAt / 1e9, 1) + " s of the first event"));
+                int frameBytes = padding + 200;
+                report.row("first closed", firstClosedAt < 0 ? "none during the run" : "within " + Report.fixed(firstClosedAt / 1e9, 1)
+                        + " s of the first event, after " + eventsAtFirstClose + " events (~" + eventsAtFirstClose * frameBytes / 1024 + " KiB sent to each)");
+                if (allClosedAt >= 0) {
+                    report.row("last closed", "after " + eventsAtAllClosed + " events (~" + eventsAtAllClosed * frameBytes / 1024 + " KiB sent to each)");
+                }
                 report.row("published", publisher.acknowledged() + " events acknowledged by Redis (failed " + publisher.failed() + ")");
                 report.section("readers");
                 report.row("subscribed", readers.subscribedCount() + " of " + readerCount + " (closed by gateway " + readers.unexpectedCloses() + ")");

@@ -58,7 +58,7 @@ public interface GatewayConfig {
     @WithDefault("2s")
     Duration slowConsumerCloseGrace();
 
-    /** Kernel send buffer (SO_SNDBUF) of every connection: small, so a client that stops reading shows up as queued bytes here. */
+    /** Kernel send buffer (SO_SNDBUF) of every connection: small, so a client that stops reading shows up as queued bytes here; -1 is the OS default. */
     @WithDefault("65536")
     int sendBufferBytes();
 

@@ -16,6 +16,7 @@ import io.heliograph.gateway.protocol.CloseCodes;
 import io.heliograph.gateway.protocol.ErrorCode;
 import io.heliograph.gateway.protocol.Replies;
 import io.heliograph.gateway.recovery.ChannelHistory;
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -27,8 +28,15 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.buffer.Buffer;
 
-/** {@code GET /ws}: the WebSocket protocol of PROTOCOL.md section 4. Every callback runs on the event loop. */
-@WebSocket(path = "/ws")
+/**
+ * {@code GET /ws}: the WebSocket protocol of PROTOCOL.md section 4. Every callback runs on the event loop.
+ *
+ * <p>Inbound processing is {@code CONCURRENT}: every callback is non-blocking and returns when it is
+ * done, on the connection's one event loop, so messages are still handled one after the other in
+ * arrival order; {@code SERIAL} would add nothing but its per-connection limiter, whose queue (a
+ * chunked array) is about 1 KiB of heap on every idle connection (issue 11).
+ */
+@WebSocket(path = "/ws", inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class GatewayEndpoint {
 
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class);
@@ -68,6 +76,7 @@ public class GatewayEndpoint {
                     sessions.slowConsumerClosed();
                     commands.drop(connection.id());
                 });
+        VertxSockets.releaseHandshake(connection);
         Client client = new Client(sessionId, user, transport, hub, history, presence);
         Session session = new Session(client, connection, transport, address == null ? "unknown" : address,
                 new TokenBucket(config.commandRate(), config.commandBurst()),

@@ -27,6 +27,11 @@ import io.quarkus.runtime.StartupEvent;
  * until the node is back under it. Nothing here waits: the count is a sum of per-turn deltas, and the
  * exact pass that picks whom to close reads each connection's queued bytes without locking.
  *
+ * <p>What counts is what stayed queued after a connection's last flush, never the live queue: in
+ * the middle of a loop turn that also holds the frames written to every subscriber and not yet
+ * flushed, and a pass that ran then saw clients that read everything holding as much as the ones
+ * that stopped reading, and closed some of them.
+ *
  * <p>Queued bytes are counted per connection as Netty counts them (each frame plus its entry
  * overhead), although a fanned-out frame is stored once: the bound holds even when every queued
  * frame were a different one. Thread-safe.
@@ -62,10 +67,11 @@ public class OutboundMemory {
 
     void announce(@Observes StartupEvent event) {
         LOG.infof("outbound memory bound: %d MiB queued over all connections (%s), then the connections holding the most"
-                + " are closed with 4009; per connection %d KiB; SO_SNDBUF %d KiB",
+                + " are closed with 4009; per connection %d KiB; SO_SNDBUF %s",
                 bound >> 20, config.outboundNodeBytes().isPresent() ? "outbound-node-bytes"
                         : config.outboundNodeFraction() + " of " + (PlatformDependent.maxDirectMemory() >> 20) + " MiB direct memory",
-                config.outboundBufferBytes() >> 10, config.sendBufferBytes() >> 10);
+                config.outboundBufferBytes() >> 10,
+                config.sendBufferBytes() > 0 ? (config.sendBufferBytes() >> 10) + " KiB" : "the OS default (not capped)");
     }
 
     private static long now(long since) {
@@ -126,7 +132,7 @@ public class OutboundMemory {
             if (!all[i].isOpen()) {
                 continue; // closing: its buffers are released when the channel closes
             }
-            long pending = all[i].pending();
+            long pending = all[i].held();
             total += pending;
             if (pending > 0) {
                 // pending in the high bits, index in the low 20 bits: one sort, no boxing

@@ -2,14 +2,17 @@ package io.heliograph.gateway.websocket;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.Map;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.quarkus.websockets.next.HandshakeRequest;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Reaches the Vert.x WebSocket and the Netty channel under a websockets-next connection.
@@ -24,6 +27,12 @@ final class VertxSockets {
 
     private static final Method WEB_SOCKET = method("io.quarkus.websockets.next.runtime.WebSocketConnectionBase", "webSocket");
     private static final Field CONNECTION = field("io.vertx.core.http.impl.WebSocketImplBase", "conn");
+    /** Per connection, websockets-next keeps the upgrade's RoutingContext here (and with it the whole HTTP request). */
+    private static final Field SECURITY = field("io.quarkus.websockets.next.runtime.WebSocketConnectionImpl", "securitySupport");
+    private static final Field SECURITY_CONTEXT = field("io.quarkus.websockets.next.runtime.SecuritySupport", "routingContext");
+    /** ... and a copy of every request header here. */
+    private static final Field HANDSHAKE_HEADERS = field("io.quarkus.websockets.next.runtime.WebSocketConnectionImpl$HandshakeRequestImpl",
+            "headers");
 
     private VertxSockets() {
     }
@@ -52,6 +61,33 @@ final class VertxSockets {
     static void verify() {
         if (WEB_SOCKET == null || CONNECTION == null || !ConnectionBase.class.isAssignableFrom(CONNECTION.getType())) {
             throw new IllegalStateException("Vert.x internals changed: WebSocketImplBase.conn is not a ConnectionBase");
+        }
+        if (!RoutingContext.class.equals(SECURITY_CONTEXT.getType()) || !Map.class.equals(HANDSHAKE_HEADERS.getType())) {
+            throw new IllegalStateException("websockets-next internals changed: SecuritySupport.routingContext / HandshakeRequestImpl.headers");
+        }
+    }
+
+    /**
+     * Lets go of what the upgrade left on an open connection: websockets-next keeps the upgrade's
+     * {@code RoutingContext} in the connection's security support (the HTTP request, its headers, its
+     * response and the router's state: about 5 KiB per idle connection) and a copy of the request
+     * headers in its handshake request. The gateway reads neither after {@code @OnOpen} (the upgrade
+     * check put what it needs into the user data, and tokens are checked by {@code TokenVerifier}, not
+     * by Quarkus security), and websockets-next reads the context only to re-authenticate, which this
+     * endpoint never does ({@code SecuritySupport.getDeferredIdentity} expects it to be null).
+     */
+    static void releaseHandshake(WebSocketConnection connection) {
+        try {
+            Object security = SECURITY.getDeclaringClass().isInstance(connection) ? SECURITY.get(connection) : null;
+            if (security != null) {
+                SECURITY_CONTEXT.set(security, null);
+            }
+            HandshakeRequest handshake = connection.handshakeRequest();
+            if (HANDSHAKE_HEADERS.getDeclaringClass().isInstance(handshake)) {
+                HANDSHAKE_HEADERS.set(handshake, Map.of());
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot release the handshake of " + connection.id(), e);
         }
     }
 

@@ -53,17 +53,24 @@ final class WebSocketTransport implements Transport, EventLoops.Flushable {
     private final OutboundMemory memory;
     private final Runnable onSlowConsumer;
     private final long closeGraceMillis;
+    /** {@code outbound-buffer-bytes}: more than this still queued after a flush is a slow consumer. */
+    private final long limit;
     private final ConcurrentLinkedQueue<String> crossing = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Loop-confined: queued for this turn's flush. */
     private boolean dirty;
-    /** Loop-confined: the pending bytes last reported to {@link #memory}. */
-    private long reported;
+    /**
+     * What stayed queued after this connection's last flush, as reported to {@link #memory}: written
+     * on the loop, read by {@link OutboundMemory}'s pass from any loop. Not the live queue: mid-turn
+     * that also holds frames written but not yet flushed, which a reading client takes at the flush.
+     */
+    private volatile long reported;
 
     WebSocketTransport(WebSocketConnection connection, EventLoops loops, OutboundMemory memory, long limit,
             Duration closeGrace, Runnable onSlowConsumer) {
         this.closeGraceMillis = closeGrace.toMillis();
+        this.limit = limit;
         this.connection = connection;
         WebSocketBase socket = VertxSockets.of(connection);
         socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, limit));
@@ -142,9 +149,15 @@ final class WebSocketTransport implements Transport, EventLoops.Flushable {
             return;
         }
         if (!channel.isWritable()) {
-            frame.release();
-            slowConsumer();
-            return;
+            // Frames written this turn count too: a burst after a stall can fill the buffer of a client
+            // that reads. What the flush does not get into its socket is what it really has not read.
+            // Netty turns writable again only under half the limit; the limit is what decides.
+            encoder.flush();
+            if (pending() > limit) {
+                frame.release();
+                slowConsumer();
+                return;
+            }
         }
         encoder.write(frame, quiet);
         if (!dirty) {
@@ -165,8 +178,13 @@ final class WebSocketTransport implements Transport, EventLoops.Flushable {
         }
     }
 
-    /** Bytes queued in Netty for this connection, framing overhead included. Any thread. */
-    long pending() {
+    /** Bytes that stayed queued after this connection's last flush (see {@link #reported}). Any thread. */
+    long held() {
+        return reported;
+    }
+
+    /** Bytes queued in Netty for this connection now, framing overhead included. */
+    private long pending() {
         ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
         return out == null ? 0 : out.totalPendingWriteBytes();
     }

@@ -65,7 +65,10 @@ class VertxSocketsTest {
                 // Linux doubles what is asked for (bookkeeping overhead) and reports the doubled value.
                 assertThat(channel.config().getOption(ChannelOption.SO_SNDBUF))
                         .isBetween(config.sendBufferBytes(), 2 * config.sendBufferBytes());
+                // What the upgrade left is released once open (VertxSockets.releaseHandshake).
+                assertThat(connection.handshakeRequest().headers()).as("handshake headers kept").isEmpty();
             }
+            assertThat(ws.reply(ws.send(Map.of("op", "ping"))).path("op").asText()).as("a command after the release").isEqualTo("pong");
             assertThat(session).startsWith("s-");
         }
     }
