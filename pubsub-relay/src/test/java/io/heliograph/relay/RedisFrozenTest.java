@@ -160,6 +160,35 @@ class RedisFrozenTest {
         }
     }
 
+    /**
+     * A publisher that sent no id still gets one it can retry with: the 503 names the id the relay
+     * gave the event (and published it under), so the retry after the thaw answers the first result
+     * and the channel holds the event once.
+     */
+    @Test
+    void a503NamesTheIdTheRelayGaveAnEventWithoutOne() throws Exception {
+        String channel = Channels.fresh("load");
+        HttpRequest noId = HttpRequest.newBuilder(events).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + Channels.LOAD_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"" + channel + "\",\"type\":\"load\",\"data\":1}"))
+                .build();
+        HttpResponse<String> refused;
+        PrivateRedis.redis.freeze();
+        try {
+            refused = http.send(noId, HttpResponse.BodyHandlers.ofString());
+        } finally {
+            PrivateRedis.redis.thaw();
+        }
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        String id = json(refused).path("id").asText();
+        assertThat(id).as("the problem names the event's id: %s", refused.body()).isNotBlank();
+
+        HttpResponse<String> retried = post(channel, id);
+        assertThat(retried.statusCode()).isEqualTo(202);
+        assertThat(json(retried).path("id").asText()).isEqualTo(id);
+        assertThat(idsInHistory(channel)).containsExactly(Map.entry(id, 1L));
+    }
+
     @Test
     void readinessAnswersDownWhileRedisIsFrozenInsteadOfHanging() throws Exception {
         // A probe gives up after a few seconds; the Redis client's own check would wait its 10 s command timeout.

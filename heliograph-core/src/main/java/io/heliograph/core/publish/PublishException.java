@@ -39,19 +39,34 @@ public class PublishException extends RuntimeException {
     }
 
     private final Reason reason;
+    private final String eventId;
 
     public PublishException(Reason reason, String message) {
-        super(message);
-        this.reason = reason;
+        this(reason, message, null, null);
     }
 
     public PublishException(Reason reason, String message, Throwable cause) {
+        this(reason, message, cause, null);
+    }
+
+    private PublishException(Reason reason, String message, Throwable cause, String eventId) {
         super(message, cause);
         this.reason = reason;
+        this.eventId = eventId;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The id of the event this is about, when the caller knows it (a retry with it is idempotent); may be null. */
+    public String eventId() {
+        return eventId;
+    }
+
+    /** The same failure, naming the event it is about. */
+    public PublishException forEvent(String id) {
+        return new PublishException(reason, getMessage(), getCause(), id);
     }
 
     /** True when the same event may succeed later ({@code rate_limited}, {@code unavailable}); retry with its id. */

@@ -3,6 +3,7 @@ package io.heliograph.relay.publish;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -44,11 +45,15 @@ public class RelayPublisher {
 
     /** Publishes one event for {@code key}; fails with {@link PublishException}. */
     public Uni<Published> publish(PublisherKey key, PublishRequest request) {
+        Publication publication;
         try {
-            return publisher.publish(toPublication(key, request));
+            publication = toPublication(key, request);
         } catch (PublishException e) {
             return Uni.createFrom().failure(e);
         }
+        String id = publication.event().id();
+        return publisher.publish(publication)
+                .onFailure(PublishException.class).transform(e -> ((PublishException) e).forEvent(id));
     }
 
     /**
@@ -69,7 +74,9 @@ public class RelayPublisher {
         }
         return publisher.publishAll(accepted).map(results -> {
             for (int k = 0; k < results.size(); k++) {
-                outcomes[positions.get(k)] = results.get(k);
+                Outcome result = results.get(k);
+                outcomes[positions.get(k)] = result.isPublished() ? result
+                        : Outcome.refused(result.refusal().forEvent(accepted.get(k).event().id()));
             }
             return Arrays.asList(outcomes);
         });
@@ -85,11 +92,10 @@ public class RelayPublisher {
             throw new PublishException(PublishException.Reason.FORBIDDEN, "publisher key '" + key.name()
                     + "' may not publish to namespace '" + channel.namespace() + "'");
         }
-        if (request.id() == null) {
-            return Publication.of(request.channel(),
-                    CloudEvent.of(SOURCE, request.type(), request.subject(), request.data()));
-        }
+        // An event without an id gets one here and is published once under it like any other, so
+        // the 503 that names it lets even such a publisher retry without a duplicate.
+        String id = request.id() != null ? request.id() : UUID.randomUUID().toString();
         return Publication.once(request.channel(),
-                CloudEvent.withId(request.id(), SOURCE, request.type(), request.subject(), request.data()), key.name());
+                CloudEvent.withId(id, SOURCE, request.type(), request.subject(), request.data()), key.name());
     }
 }

@@ -59,7 +59,9 @@ public class ProblemMapper {
             return problem(p.status(), p.code(), p.getMessage(), instance);
         }
         if (failure instanceof PublishException p) {
-            return problem(status(p.reason()), p.reason().code(), p.getMessage(), instance);
+            Problem problem = problem(status(p.reason()), p.reason().code(), p.getMessage(), instance);
+            return p.eventId() == null ? problem : new Problem(problem.type(), problem.title(), problem.status(),
+                    problem.detail(), problem.instance(), problem.code(), p.eventId());
         }
         if (failure instanceof FleetRateLimiter.Exceeded) {
             return problem(429, "rate_limited", "this publisher key exceeded its rate limit", instance);
@@ -103,7 +105,7 @@ public class ProblemMapper {
 
     private static Problem problem(int status, String code, String detail, String instance) {
         return new Problem("about:blank", Response.Status.fromStatusCode(status) == null ? "Error"
-                : Response.Status.fromStatusCode(status).getReasonPhrase(), status, detail, instance, code);
+                : Response.Status.fromStatusCode(status).getReasonPhrase(), status, detail, instance, code, null);
     }
 
     static int status(PublishException.Reason reason) {
